@@ -1,0 +1,134 @@
+import type { AttemptOutcome, QuoteError, QuoteStatus } from './order.js';
+
+/**
+ * The outbox row's life: `pending` (due at next_attempt_at) → `sending` (leased by one worker while
+ * the create is in flight) → `done` | `failed`, or back to `pending` with a later due time.
+ * Pure decisions live here so the rules can be tested without X3 or a database.
+ */
+export type OutboxState = 'pending' | 'sending' | 'done' | 'failed';
+
+export interface RetryPolicy {
+  /** Sends allowed before giving up; after that one last lookup decides. */
+  maxSends: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /**
+   * After an uncertain outcome, how long to wait before looking the order up: X3 may still be
+   * working on the request that timed out, and a lookup that comes too early would miss it.
+   */
+  settleMs: number;
+  /** How long a worker holds a quote while its create is in flight; a dead worker's lease lapses. */
+  leaseMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxSends: 12,
+  baseDelayMs: 5_000,
+  maxDelayMs: 3_600_000,
+  settleMs: 60_000,
+  leaseMs: 180_000,
+};
+
+/** What the next attempt must do, given the attempts so far. */
+export function planAttempt(
+  sendsSoFar: number,
+  previousOutcome: AttemptOutcome | null,
+  policy: RetryPolicy,
+): { lookupFirst: boolean; maySend: boolean } {
+  // Any earlier send may have landed (even a 503 can come from a gateway after X3 committed), so
+  // every retry looks the order up by its customer reference before sending again.
+  const lookupFirst = sendsSoFar > 0 || previousOutcome === 'in_flight' || previousOutcome === 'uncertain';
+  return { lookupFirst, maySend: sendsSoFar < policy.maxSends };
+}
+
+export interface AttemptResult {
+  outcome: Exclude<AttemptOutcome, 'in_flight'>;
+  orderNumber?: string | null;
+  error?: QuoteError | null;
+  retryAfterMs?: number | null;
+}
+
+export interface Decision {
+  quoteStatus: QuoteStatus;
+  outbox: OutboxState;
+  nextAttemptAt: Date | null;
+  event: 'order.created' | 'order.failed' | null;
+}
+
+export function backoffMs(sends: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, sends - 1));
+  // Jitter keeps many quotes that failed together from retrying together.
+  return Math.round(exp * (0.75 + 0.25 * random()));
+}
+
+/** Where the quote goes after an attempt. */
+export function decideAfterAttempt(
+  result: AttemptResult,
+  ctx: { sends: number; now: Date; policy: RetryPolicy; random?: () => number; lookupOnly: boolean },
+): Decision {
+  switch (result.outcome) {
+    case 'created':
+    case 'adopted':
+      return { quoteStatus: 'created', outbox: 'done', nextAttemptAt: null, event: 'order.created' };
+    case 'rejected':
+      return { quoteStatus: 'failed', outbox: 'failed', nextAttemptAt: null, event: 'order.failed' };
+    case 'not_found':
+      // Only a lookup-only attempt (sends exhausted) ends here: X3 never got the order.
+      if (ctx.lookupOnly)
+        return { quoteStatus: 'failed', outbox: 'failed', nextAttemptAt: null, event: 'order.failed' };
+      break;
+    case 'unavailable':
+    case 'uncertain':
+      break;
+  }
+  let delay = backoffMs(ctx.sends, ctx.policy, ctx.random);
+  if (result.retryAfterMs) delay = Math.max(delay, result.retryAfterMs);
+  if (result.outcome === 'uncertain') delay = Math.max(delay, ctx.policy.settleMs);
+  return {
+    quoteStatus: 'pending',
+    outbox: 'pending',
+    nextAttemptAt: new Date(ctx.now.getTime() + delay),
+    event: null,
+  };
+}
+
+/** How a failure of the X3 create is filed; anything unrecognised is treated as possibly landed. */
+export function classifyX3Failure(err: unknown): {
+  outcome: 'rejected' | 'unavailable' | 'uncertain';
+  error: QuoteError;
+  retryAfterMs: number | null;
+} {
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    diagnoses?: unknown;
+    retryAfterMs?: unknown;
+    retryAfter?: unknown;
+  };
+  const code = typeof e?.code === 'string' ? e.code : 'outcome_uncertain';
+  const message = typeof e?.message === 'string' && e.message ? e.message : 'the X3 call failed';
+  const retryAfterMs =
+    typeof e?.retryAfterMs === 'number'
+      ? e.retryAfterMs
+      : typeof e?.retryAfter === 'number'
+        ? e.retryAfter * 1000
+        : null;
+  switch (code) {
+    case 'x3_rejected':
+      return {
+        outcome: 'rejected',
+        error: { code, message, details: { diagnoses: e.diagnoses ?? [] } },
+        retryAfterMs,
+      };
+    case 'x3_unavailable':
+    case 'x3_unreachable':
+    case 'x3_auth_failed':
+    case 'x3_folder_not_found':
+    case 'x3_permission_denied':
+      // X3 answered (or was never reached) without taking the order; credentials or settings
+      // may be fixed later, so these are retried rather than failed.
+      return { outcome: 'unavailable', error: { code, message }, retryAfterMs };
+    default:
+      return { outcome: 'uncertain', error: { code: 'outcome_uncertain', message }, retryAfterMs };
+  }
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { AcceptQuoteBody } from './order.js';
+import { checkQuoteInput, quoteIdProblem, requestHash, translateQuote } from './order.translate.js';
+import { classifyX3Failure, decideAfterAttempt, defaultRetryPolicy, planAttempt } from './order.outbox.js';
+
+const body: AcceptQuoteBody = {
+  customerAccount: 'ACC-1001',
+  requestedDeliveryDate: '2026-12-07',
+  reference: 'Q-2026-0042',
+  lines: [
+    { productCode: 'BOX-S-200', quantity: 500, unitPrice: 0.42 },
+    { productCode: 'TAPE', quantity: 10 },
+  ],
+};
+
+describe('quote translation', () => {
+  it('translates every code and stamps the quote id as the customer reference', () => {
+    const t = translateQuote('Q1', body, {
+      products: new Map([
+        ['BOX-S-200', 'BOX-S-200'],
+        ['TAPE', 'TAPE-48'],
+      ]),
+      customers: new Map([['ACC-1001', 'C0001']]),
+    });
+    expect(t).toEqual({
+      ok: true,
+      draft: {
+        customerCode: 'C0001',
+        customerOrderReference: 'Q1',
+        salesSite: null,
+        currency: null,
+        requestedDeliveryDate: '2026-12-07',
+        lines: [
+          { itemRef: 'BOX-S-200', quantity: 500, grossPrice: '0.42', requestedDeliveryDate: '2026-12-07' },
+          { itemRef: 'TAPE-48', quantity: 10, grossPrice: null, requestedDeliveryDate: '2026-12-07' },
+        ],
+      },
+    });
+  });
+
+  it('lists every unmapped code at once, each once', () => {
+    const t = translateQuote(
+      'Q1',
+      { ...body, lines: [...body.lines, { productCode: 'TAPE', quantity: 1 }] },
+      { products: new Map(), customers: new Map() },
+    );
+    expect(t).toEqual({
+      ok: false,
+      unmapped: { productCodes: ['BOX-S-200', 'TAPE'], customerAccounts: ['ACC-1001'] },
+    });
+  });
+
+  it('names every bad quantity and past date', () => {
+    const problems = checkQuoteInput(
+      {
+        ...body,
+        requestedDeliveryDate: '2026-01-01',
+        lines: [
+          { productCode: 'A', quantity: 0 },
+          { productCode: 'B', quantity: -3, requestedDeliveryDate: '2026-02-30' },
+        ],
+      },
+      '2026-06-01',
+    );
+    expect(problems.map((p) => [p.field, p.code])).toEqual([
+      ['requestedDeliveryDate', 'date_in_past'],
+      ['lines[0].quantity', 'non_positive_quantity'],
+      ['lines[1].quantity', 'non_positive_quantity'],
+      ['lines[1].requestedDeliveryDate', 'invalid_date'],
+    ]);
+    expect(checkQuoteInput(body, '2026-06-01')).toEqual([]);
+  });
+
+  it('hashes the same quote the same whatever the key order', () => {
+    const reordered = JSON.parse(
+      JSON.stringify({
+        lines: body.lines,
+        reference: body.reference,
+        requestedDeliveryDate: body.requestedDeliveryDate,
+        customerAccount: body.customerAccount,
+      }),
+    ) as AcceptQuoteBody;
+    expect(requestHash(reordered)).toBe(requestHash(body));
+    expect(requestHash({ ...body, reference: 'other' })).not.toBe(requestHash(body));
+  });
+
+  it('refuses quote ids X3 cannot carry', () => {
+    expect(quoteIdProblem('Q-2026-0042', 30)).toBeNull();
+    expect(quoteIdProblem('x'.repeat(31), 30)).toMatch(/31 characters.*CUSORDREF.*30/);
+    expect(quoteIdProblem('a b', 30)).toMatch(/visible/);
+  });
+});
+
+describe('outbox decisions', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const ctx = { sends: 1, now, policy: defaultRetryPolicy, random: () => 0, lookupOnly: false };
+
+  it('looks the order up before any retry, never before the first send', () => {
+    expect(planAttempt(0, null, defaultRetryPolicy)).toEqual({ lookupFirst: false, maySend: true });
+    expect(planAttempt(0, 'in_flight', defaultRetryPolicy).lookupFirst).toBe(true);
+    expect(planAttempt(1, 'unavailable', defaultRetryPolicy).lookupFirst).toBe(true);
+    expect(planAttempt(defaultRetryPolicy.maxSends, 'unavailable', defaultRetryPolicy).maySend).toBe(false);
+  });
+
+  it('ends on created, adopted and rejected, and retries the rest with growing delays', () => {
+    expect(decideAfterAttempt({ outcome: 'created' }, ctx)).toMatchObject({
+      quoteStatus: 'created',
+      event: 'order.created',
+    });
+    expect(decideAfterAttempt({ outcome: 'adopted' }, ctx)).toMatchObject({ outbox: 'done' });
+    expect(decideAfterAttempt({ outcome: 'rejected' }, ctx)).toMatchObject({
+      quoteStatus: 'failed',
+      event: 'order.failed',
+    });
+    const first =
+      decideAfterAttempt({ outcome: 'unavailable' }, ctx).nextAttemptAt!.getTime() - now.getTime();
+    const third =
+      decideAfterAttempt({ outcome: 'unavailable' }, { ...ctx, sends: 3 }).nextAttemptAt!.getTime() -
+      now.getTime();
+    expect(third).toBeGreaterThan(first);
+    const retryAfter = decideAfterAttempt({ outcome: 'unavailable', retryAfterMs: 600_000 }, ctx);
+    expect(retryAfter.nextAttemptAt!.getTime() - now.getTime()).toBe(600_000);
+    const uncertain = decideAfterAttempt({ outcome: 'uncertain' }, ctx);
+    expect(uncertain.nextAttemptAt!.getTime() - now.getTime()).toBeGreaterThanOrEqual(
+      defaultRetryPolicy.settleMs,
+    );
+    expect(decideAfterAttempt({ outcome: 'not_found' }, { ...ctx, lookupOnly: true }).quoteStatus).toBe(
+      'failed',
+    );
+    expect(decideAfterAttempt({ outcome: 'not_found' }, ctx).quoteStatus).toBe('pending');
+  });
+
+  it('files X3 failures, treating the unknown as possibly landed', () => {
+    expect(
+      classifyX3Failure({ code: 'x3_rejected', message: 'no', diagnoses: [{ $message: 'x' }] }).outcome,
+    ).toBe('rejected');
+    expect(classifyX3Failure({ code: 'x3_unavailable', message: 'busy', retryAfterMs: 2000 })).toMatchObject({
+      outcome: 'unavailable',
+      retryAfterMs: 2000,
+    });
+    expect(classifyX3Failure(new Error('socket hang up')).outcome).toBe('uncertain');
+    expect(classifyX3Failure({ code: 'outcome_uncertain', message: 'timeout' }).outcome).toBe('uncertain');
+  });
+});
