@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation.js';
+import * as m0002 from './0002_connections.js';
+
+/**
+ * Every migration, by name; names sort in the order they run. Each capability adds its own
+ * file (NNNN_name.ts) and one line here.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+  '0002_connections': m0002,
+};
