@@ -17,6 +17,7 @@ export interface Store {
   db: Db;
   kind: 'pglite' | 'postgres';
   /** Raw SQL for pg-boss and operational checks; on PGlite it waits its turn at the same gate as Kysely. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of arbitrary SQL
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   close(): Promise<void>;
   /** The embedded data folder's lock (null on Postgres or in memory). */
