@@ -1,0 +1,104 @@
+import type { ReactNode } from 'react';
+import { ApiError } from '../api';
+
+export function Spinner({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <strong>{title}</strong>
+      {children ? <div>{children}</div> : null}
+    </div>
+  );
+}
+
+/** Shows the API's `{ error: { code, message, details } }` in plain words, details folded. */
+export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  if (!error) return null;
+  const api = error instanceof ApiError ? error : null;
+  const message = api ? api.message : error instanceof Error ? error.message : String(error);
+  const details = api?.details;
+  const codes = unmappedCodes(details);
+  return (
+    <div className="state state-error" role="alert">
+      <div>
+        <strong>{api ? errorTitle(api) : 'Something went wrong'}</strong>
+        {api ? <code className="error-code">{api.code}</code> : null}
+      </div>
+      <p>{message}</p>
+      {codes.length ? (
+        <p>
+          Unmapped: <span className="mono">{codes.join(', ')}</span>
+        </p>
+      ) : null}
+      {details !== undefined && details !== null && !codes.length ? (
+        <details>
+          <summary>Details</summary>
+          <pre>{JSON.stringify(details, null, 2)}</pre>
+        </details>
+      ) : null}
+      {onRetry ? (
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function errorTitle(e: ApiError): string {
+  if (e.status === 0) return 'Server unreachable';
+  if (e.status === 401) return 'API key refused';
+  if (e.status === 404) return 'Not found';
+  if (e.status >= 500) return 'Server error';
+  return 'Request refused';
+}
+
+function unmappedCodes(details: unknown): string[] {
+  if (!details || typeof details !== 'object') return [];
+  const d = details as Record<string, unknown>;
+  const out: string[] = [];
+  for (const key of ['products', 'customers', 'productCodes', 'customerAccounts', 'unmapped', 'codes']) {
+    const v = d[key];
+    if (Array.isArray(v)) for (const x of v) out.push(typeof x === 'string' ? x : JSON.stringify(x));
+  }
+  return out;
+}
+
+const statusTone: Record<string, string> = {
+  active: 'ok',
+  created: 'ok',
+  auth_failed: 'bad',
+  unreachable: 'bad',
+  failed: 'bad',
+  rejected: 'bad',
+  pending: 'warn',
+  uncertain: 'warn',
+  checking: 'warn',
+};
+
+export function Badge({ status }: { status: string | null | undefined }) {
+  const s = status ?? 'unknown';
+  return <span className={`badge badge-${statusTone[s] ?? 'neutral'}`}>{s.replace(/_/g, ' ')}</span>;
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+export function dash(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
