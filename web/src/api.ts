@@ -54,7 +54,16 @@ export interface ConnectionInput {
   auth: ConnectionAuthInput;
 }
 
-export type ConnectionStatus = 'active' | 'auth_failed' | 'unreachable' | string;
+export type ConnectionStatus =
+  'active' | 'auth_failed' | 'unreachable' | 'folder_not_found' | 'permission_denied' | (string & {});
+
+export interface ConnectionLastError {
+  code: string;
+  message: string;
+  step?: CheckStepName | null;
+  /** What the person can do about it, in plain words. */
+  fix?: string | null;
+}
 
 export interface Connection {
   id: string;
@@ -63,13 +72,15 @@ export interface Connection {
   baseUrl: string;
   folder: string;
   status: ConnectionStatus;
-  auth?: { type: AuthType; clientId?: string | null; user?: string | null } | null;
+  /** The client id (or user) masked, e.g. `aldg…tion`. */
+  auth?: { type: AuthType; clientIdHint?: string | null } | null;
   lastCheckedAt?: string | null;
+  lastError?: ConnectionLastError | null;
   createdAt?: string | null;
   updatedAt?: string | null;
 }
 
-export type CheckStepName = 'token' | 'test_read' | string;
+export type CheckStepName = 'token' | 'test_read' | (string & {});
 
 export interface CheckStep {
   step: CheckStepName;
@@ -115,19 +126,43 @@ export interface SuggestionSet {
   suggestions: Suggestion[];
 }
 
-export type QuoteStatus = 'pending' | 'created' | 'failed' | 'uncertain' | string;
+export type QuoteStatus = 'pending' | 'sending' | 'created' | 'failed' | (string & {});
+
+export interface QuoteError {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export interface QuoteAttempt {
+  number: number;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: string;
+  /** The attempt looked the order up in X3 (after an uncertain outcome) instead of creating it. */
+  lookup: boolean;
+  orderNumber: string | null;
+  error: QuoteError | null;
+}
 
 export interface Quote {
   quoteId: string;
   status: QuoteStatus;
-  orderNumber?: string | null;
-  attempts?: number | null;
-  lastError?: { code?: string; message?: string } | string | null;
+  orderNumber: string | null;
+  attemptCount: number;
+  lastError: QuoteError | null;
   reference?: string | null;
   customerAccount?: string | null;
   customerCode?: string | null;
+  requestedDeliveryDate?: string | null;
+  lines?: { productCode: string; itemRef: string; quantity: number; unitPrice: string | null }[];
+  nextAttemptAt?: string | null;
   createdAt?: string | null;
   updatedAt?: string | null;
+}
+
+export interface QuoteDetail extends Quote {
+  attempts?: QuoteAttempt[];
 }
 
 // ---- X3 models (docs/x3-objects.md) -------------------------------------------------------
@@ -345,8 +380,13 @@ export function createApiClient(opts: ApiClientOptions) {
       }
       return all;
     },
+    /** Replaces the whole set: the body is the new truth. */
     putMappings: (id: string, kind: MappingKind, pairs: MappingPair[]) =>
-      call<unknown>('PUT', `${conn(id)}/mappings/${kind}`, { mappings: pairs.map((p) => fromPair(kind, p)) }),
+      call<unknown>(
+        'PUT',
+        `${conn(id)}/mappings/${kind}`,
+        pairs.map((p) => fromPair(kind, p)),
+      ),
     async suggestMappings(
       id: string,
       kind: MappingKind,
@@ -363,7 +403,7 @@ export function createApiClient(opts: ApiClientOptions) {
     // quotes
     listQuotes: (id: string, query?: Query) =>
       call<Page<Quote>>('GET', `${conn(id)}/quotes`, undefined, query),
-    getQuote: (id: string, quoteId: string) => call<Quote>('GET', `${conn(id)}/quotes/${enc(quoteId)}`),
+    getQuote: (id: string, quoteId: string) => call<QuoteDetail>('GET', `${conn(id)}/quotes/${enc(quoteId)}`),
 
     // business documents
     listRecords: (id: string, resource: string, query?: Query) =>

@@ -52,41 +52,54 @@ export function pendingSteps(state: 'idle' | 'running'): StepView[] {
   }));
 }
 
-/** Turns a check answer, or the error that carried it, into one row per step. */
+/** Turns a check answer, or the 422 that carried it, into one row per step. */
 export function stepsFrom(
   result: CheckResult | null,
   error: unknown,
   authType: AuthType,
 ): { steps: StepView[]; errorCode: string | null } {
   const api = error instanceof ApiError ? error : null;
-  const fromError = readChecks(api?.details);
-  const checks = result?.checks ?? fromError ?? [];
+  const details = readDetails(api?.details);
+  const checks = result?.checks ?? details.checks ?? [];
   const errorCode = api?.code ?? null;
+  // The server's own fix knows the cause best (refused port, bad TLS…); ours is the fallback.
+  const fixOf = (code: string | null) => details.fix ?? fixFor(code, authType);
   const byStep = new Map(checks.map((c) => [c.step, c]));
   let failedSeen = false;
   const steps: StepView[] = STEPS.map((step) => {
     const c = byStep.get(step);
     if (!c) {
-      const state = failedSeen || api ? 'skipped' : 'idle';
-      return { step, ok: false, state, fix: null };
+      if (api && details.step === step) {
+        failedSeen = true;
+        return {
+          step,
+          ok: false,
+          code: errorCode,
+          message: api.message,
+          state: 'failed',
+          fix: fixOf(errorCode),
+        };
+      }
+      return { step, ok: false, state: failedSeen || api ? 'skipped' : 'idle', fix: null };
     }
     if (c.ok) return { ...c, state: 'ok', fix: null };
     failedSeen = true;
     const code = c.code ?? errorCode;
-    return { ...c, code, state: 'failed', fix: fixFor(code, authType) };
+    return { ...c, message: c.message ?? api?.message, code, state: 'failed', fix: fixOf(code) };
   });
-  for (const c of checks)
-    if (!STEPS.includes(c.step as (typeof STEPS)[number]))
-      steps.push({
-        ...c,
-        state: c.ok ? 'ok' : 'failed',
-        fix: c.ok ? null : fixFor(c.code ?? errorCode, authType),
-      });
   return { steps, errorCode };
 }
 
-function readChecks(details: unknown): CheckStep[] | null {
-  if (!details || typeof details !== 'object') return null;
-  const d = details as { checks?: unknown };
-  return Array.isArray(d.checks) ? (d.checks as CheckStep[]) : null;
+function readDetails(details: unknown): {
+  checks: CheckStep[] | null;
+  fix: string | null;
+  step: string | null;
+} {
+  if (!details || typeof details !== 'object') return { checks: null, fix: null, step: null };
+  const d = details as { checks?: unknown; fix?: unknown; step?: unknown };
+  return {
+    checks: Array.isArray(d.checks) ? (d.checks as CheckStep[]) : null,
+    fix: typeof d.fix === 'string' && d.fix ? d.fix : null,
+    step: typeof d.step === 'string' ? d.step : null,
+  };
 }

@@ -26,6 +26,9 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
   const message = api ? api.message : error instanceof Error ? error.message : String(error);
   const details = api?.details;
   const codes = unmappedCodes(details);
+  const fix = fixOf(details);
+  const problems = problemsOf(details);
+  const shownAlready = codes.length > 0 || problems.length > 0 || (fix !== null && onlyFixAndChecks(details));
   return (
     <div className="state state-error" role="alert">
       <div>
@@ -38,7 +41,16 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
           Unmapped: <span className="mono">{codes.join(', ')}</span>
         </p>
       ) : null}
-      {details !== undefined && details !== null && !codes.length ? (
+      {fix ? <p className="fix">{fix}</p> : null}
+      {problems.length ? (
+        <ul className="problems">
+          {problems.slice(0, 50).map((p, i) => (
+            <li key={i}>{p}</li>
+          ))}
+          {problems.length > 50 ? <li>… and {problems.length - 50} more</li> : null}
+        </ul>
+      ) : null}
+      {details !== undefined && details !== null && !shownAlready ? (
         <details>
           <summary>Details</summary>
           <pre>{JSON.stringify(details, null, 2)}</pre>
@@ -51,6 +63,37 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
       ) : null}
     </div>
   );
+}
+
+export function fixOf(details: unknown): string | null {
+  if (!details || typeof details !== 'object') return null;
+  const fix = (details as { fix?: unknown }).fix;
+  return typeof fix === 'string' && fix ? fix : null;
+}
+
+function onlyFixAndChecks(details: unknown): boolean {
+  return Object.keys(details as object).every((k) =>
+    ['fix', 'checks', 'step', 'status', 'reason'].includes(k),
+  );
+}
+
+/** Row problems (invalid mappings, quote lines, X3 diagnoses) as one line each. */
+function problemsOf(details: unknown): string[] {
+  if (!details || typeof details !== 'object') return [];
+  const d = details as Record<string, unknown>;
+  const list = d.problems ?? d.diagnoses ?? d.fields ?? d.issues;
+  if (!Array.isArray(list)) return [];
+  return list.map((p) => {
+    if (typeof p === 'string') return p;
+    if (!p || typeof p !== 'object') return String(p);
+    const o = p as Record<string, unknown>;
+    const where = [o.row !== undefined ? `row ${String(o.row)}` : null, o.field ?? o.path]
+      .filter((x) => x !== null && x !== undefined && x !== '')
+      .map(String)
+      .join(', ');
+    const text = String(o.message ?? o.text ?? o.code ?? JSON.stringify(o));
+    return where ? `${where}: ${text}` : text;
+  });
 }
 
 function errorTitle(e: ApiError): string {
@@ -82,6 +125,9 @@ const statusTone: Record<string, string> = {
   pending: 'warn',
   uncertain: 'warn',
   checking: 'warn',
+  sending: 'warn',
+  folder_not_found: 'bad',
+  permission_denied: 'bad',
 };
 
 export function Badge({ status }: { status: string | null | undefined }) {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, type AuthType, type CheckResult, type ConnectionInput } from '../api';
-import { ErrorBox } from '../components/common';
+import { ErrorBox, fixOf } from '../components/common';
 import { CheckSteps } from '../components/CheckSteps';
 import { fixFor, pendingSteps, stepsFrom, type StepView } from '../checks';
 import { navigate } from '../router';
@@ -129,7 +129,8 @@ export function ConnectionWizard() {
     void run('save');
   }
 
-  const topFix = error instanceof ApiError ? fixFor(error.code, form.authType) : null;
+  const topFix =
+    error instanceof ApiError && !fixOf(error.details) ? fixFor(error.code, form.authType) : null;
 
   return (
     <section className="page" aria-labelledby="wizard-title">

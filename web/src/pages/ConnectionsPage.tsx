@@ -67,10 +67,10 @@ function ConnectionRow({ connection: c }: { connection: Connection }) {
           <div className="muted small">
             <span className="mono">{c.folder}</span> · <span className="mono break">{c.baseUrl}</span>
             {c.auth?.type ? <> · {c.auth.type.replace(/_/g, ' ')}</> : null}
-            {c.auth?.clientId ? (
+            {c.auth?.clientIdHint ? (
               <>
                 {' '}
-                · <span className="mono">{c.auth.clientId}</span>
+                · <span className="mono">{c.auth.clientIdHint}</span>
               </>
             ) : null}
           </div>
@@ -100,6 +100,14 @@ function ConnectionRow({ connection: c }: { connection: Connection }) {
           Records
         </a>
       </div>
+      {c.status !== 'active' && c.lastError && !busy ? (
+        <div className="last-error">
+          <p className="error-text">
+            {c.lastError.message} <code className="error-code">{c.lastError.code}</code>
+          </p>
+          {c.lastError.fix ? <p className="fix">{c.lastError.fix}</p> : null}
+        </div>
+      ) : null}
       {steps ? <CheckSteps steps={steps} /> : null}
       <ErrorBox error={error} />
     </li>

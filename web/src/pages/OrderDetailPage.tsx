@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Delivery, Quote, SalesOrder, SalesOrderLine } from '../api';
+import type { Delivery, QuoteAttempt, QuoteDetail, SalesOrder, SalesOrderLine } from '../api';
 import { Badge, Empty, ErrorBox, Spinner, dash, formatTime } from '../components/common';
 import { DataTable, type Column } from '../components/DataTable';
 import { useAsync } from '../hooks';
@@ -8,7 +8,7 @@ import { useSession } from '../session';
 import { lastErrorText } from './OrdersPage';
 
 interface Detail {
-  quote: Quote;
+  quote: QuoteDetail;
   order: SalesOrder | null;
   orderError: unknown;
   deliveries: Delivery[] | null;
@@ -64,17 +64,34 @@ export function OrderDetailPage({ connectionId, quoteId }: { connectionId: strin
               <Fact label="X3 order">
                 <span className="mono order-number">{dash(d.quote.orderNumber)}</span>
               </Fact>
-              <Fact label="Attempts">{dash(d.quote.attempts)}</Fact>
+              <Fact label="Attempts">{dash(d.quote.attemptCount)}</Fact>
               <Fact label="Reference">{dash(d.quote.reference)}</Fact>
-              <Fact label="Customer account">{dash(d.quote.customerAccount)}</Fact>
+              <Fact label="Customer">
+                {dash(d.quote.customerAccount)} → <span className="mono">{dash(d.quote.customerCode)}</span>
+              </Fact>
+              <Fact label="Requested delivery">{dash(d.quote.requestedDeliveryDate)}</Fact>
               <Fact label="Accepted">{formatTime(d.quote.createdAt)}</Fact>
               <Fact label="Updated">{formatTime(d.quote.updatedAt)}</Fact>
+              {d.quote.nextAttemptAt ? (
+                <Fact label="Next attempt">{formatTime(d.quote.nextAttemptAt)}</Fact>
+              ) : null}
               {d.quote.lastError ? (
                 <Fact label="Last error">
                   <span className="error-text">{lastErrorText(d.quote.lastError)}</span>
                 </Fact>
               ) : null}
             </dl>
+            {d.quote.attempts?.length ? (
+              <>
+                <h3>Attempts</h3>
+                <DataTable
+                  caption="Attempts to create the X3 order"
+                  columns={attemptColumns}
+                  rows={d.quote.attempts}
+                  getKey={(a) => String(a.number)}
+                />
+              </>
+            ) : null}
           </div>
           {d.quote.orderNumber ? (
             <>
@@ -102,6 +119,22 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
     </div>
   );
 }
+
+const attemptColumns: Column<QuoteAttempt>[] = [
+  { key: 'n', label: '#', numeric: true, render: (a) => a.number },
+  { key: 'at', label: 'Started', render: (a) => formatTime(a.startedAt) },
+  {
+    key: 'outcome',
+    label: 'Outcome',
+    render: (a) => `${a.outcome.replace(/_/g, ' ')}${a.lookup ? ' (lookup)' : ''}`,
+  },
+  { key: 'order', label: 'Order', render: (a) => <span className="mono">{dash(a.orderNumber)}</span> },
+  {
+    key: 'error',
+    label: 'Error',
+    render: (a) => <span className="error-text">{a.error ? lastErrorText(a.error) : '—'}</span>,
+  },
+];
 
 const lineColumns: Column<SalesOrderLine>[] = [
   { key: 'line', label: 'Line', numeric: true, render: (l) => l.lineNumber },

@@ -7,7 +7,6 @@ import { useSession } from '../session';
 
 export function lastErrorText(e: Quote['lastError']): string {
   if (!e) return '';
-  if (typeof e === 'string') return e;
   return [e.code, e.message].filter(Boolean).join(': ');
 }
 
@@ -58,13 +57,18 @@ export function OrdersPage({ connectionId }: { connectionId: string }) {
 
   const columns: Column<Quote>[] = [
     { key: 'quote', label: 'Quote', render: (q) => <span className="mono">{q.quoteId}</span> },
+    {
+      key: 'customer',
+      label: 'Customer',
+      render: (q) => <span className="mono">{dash(q.customerCode ?? q.customerAccount)}</span>,
+    },
     { key: 'status', label: 'Status', render: (q) => <Badge status={q.status} /> },
     {
       key: 'order',
       label: 'X3 order',
       render: (q) => (q.orderNumber ? <span className="mono order-number">{q.orderNumber}</span> : '—'),
     },
-    { key: 'attempts', label: 'Attempts', numeric: true, render: (q) => dash(q.attempts) },
+    { key: 'attempts', label: 'Attempts', numeric: true, render: (q) => dash(q.attemptCount) },
     {
       key: 'error',
       label: 'Last error',
