@@ -40,14 +40,15 @@ export function parseCsv(text: string): string[][] {
 }
 
 function quote(field: string): string {
-  // A leading = + - @ makes spreadsheets evaluate the cell; a quote mark keeps it text.
-  const safe = /^[=+\-@\t\r]/.test(field) ? `'${field}` : field;
+  // A leading = + - @ makes spreadsheets evaluate the cell; a quote mark keeps it text. A cell
+  // that already starts with a quote mark gets one too, so that reading back is unambiguous.
+  const safe = /^[=+\-@\t\r']/.test(field) ? `'${field}` : field;
   return /[",\r\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** Undoes the protection `toCsv` adds, so that an exported file imports back unchanged. */
 function unprotect(field: string): string {
-  return /^'[=+\-@\t\r]/.test(field) ? field.slice(1) : field;
+  return /^'[=+\-@\t\r']/.test(field) ? field.slice(1) : field;
 }
 
 export function toCsv(header: string[], rows: string[][]): string {
