@@ -1,0 +1,414 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+  type IRetryBackoffContext,
+  type RetryPolicy,
+} from 'cockatiel';
+import { request, type Dispatcher } from 'undici';
+import type { AuthStrategy, Clock } from './auth/types.js';
+import {
+  X3AuthError,
+  X3Error,
+  X3FolderNotFoundError,
+  X3NotFoundError,
+  X3OutcomeUncertainError,
+  X3PermissionError,
+  X3ProtocolError,
+  X3RejectedError,
+  X3TimeoutError,
+  X3UnavailableError,
+  X3UnreachableError,
+  type X3Diagnosis,
+} from './errors.js';
+import {
+  collectDiagnoses,
+  describeDiagnoses,
+  isFailure,
+  isRecordMissing,
+  isTransient,
+} from './sdata/diagnoses.js';
+import { classifyNetworkError, type NetworkFailure } from './network.js';
+import type { ResolvedLimits, ResolvedTimeouts, X3Hooks, X3Logger } from './options.js';
+import { createRedactor } from './redact.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface X3Response {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  diagnoses: X3Diagnosis[];
+}
+
+const SYRACUSE_JSON = 'application/json;vnd.sage=syracuse';
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** Marks an error that one more attempt of the same read may cure. */
+const RETRYABLE = Symbol('x3.retryable');
+
+type Retryable = X3Error & { [RETRYABLE]?: true };
+
+function markRetryable<E extends X3Error>(error: E): E {
+  Object.defineProperty(error, RETRYABLE, { value: true, enumerable: false });
+  return error;
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof X3Error && (error as Retryable)[RETRYABLE] === true;
+}
+
+/** Failures that say X3 itself is in trouble (as opposed to a refused request). */
+function countsAgainstBreaker(error: Error): boolean {
+  return (
+    error instanceof X3UnreachableError ||
+    error instanceof X3OutcomeUncertainError ||
+    (error instanceof X3UnavailableError && !(error instanceof X3ProtocolError))
+  );
+}
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export interface TransportOptions {
+  folder: string;
+  dispatcher: Dispatcher;
+  limits: ResolvedLimits;
+  timeouts: ResolvedTimeouts;
+  clock: Clock;
+  hooks: X3Hooks;
+  logger: X3Logger | undefined;
+  /** Random source for backoff jitter (injectable so tests can pin it). */
+  random: () => number;
+}
+
+/**
+ * Sends X3 calls: headers (folder, accept, auth), per-connection concurrency cap, retries of
+ * reads, the circuit breaker, timeouts, and the mapping of every outcome to a typed error.
+ */
+export class Transport {
+  readonly #o: TransportOptions;
+  readonly #bulkhead: BulkheadPolicy;
+  readonly #breaker: CircuitBreakerPolicy;
+  readonly #retry: RetryPolicy;
+  #auth: AuthStrategy | undefined;
+  #redact: (text: string) => string = (t) => t;
+
+  constructor(options: TransportOptions) {
+    this.#o = options;
+    const { limits } = options;
+    this.#bulkhead = bulkhead(limits.maxConcurrent, limits.maxQueue);
+    this.#breaker = circuitBreaker(handleWhen(countsAgainstBreaker), {
+      halfOpenAfter: limits.breakerHalfOpenMs,
+      breaker: new ConsecutiveBreaker(limits.breakerThreshold),
+    });
+    this.#retry = retry(handleWhen(isRetryable), {
+      maxAttempts: limits.retries,
+      backoff: new DelegateBackoff((context: IRetryBackoffContext<unknown>) => this.#backoff(context)),
+    });
+  }
+
+  setAuth(auth: AuthStrategy): void {
+    this.#auth = auth;
+    this.#redact = createRedactor(auth.secrets());
+  }
+
+  get redact(): (text: string) => string {
+    return this.#redact;
+  }
+
+  #backoff(context: IRetryBackoffContext<unknown>): number {
+    const { limits } = this.#o;
+    const error = 'error' in context.result ? context.result.error : undefined;
+    const hinted = error instanceof X3UnavailableError ? error.retryAfterMs : undefined;
+    if (hinted !== undefined) return Math.min(hinted, limits.retryAfterCapMs);
+    // Full jitter: spreads the retries of many concurrent callers.
+    const ceiling = Math.min(limits.maxDelayMs, limits.baseDelayMs * 2 ** (context.attempt - 1));
+    return Math.round(this.#o.random() * ceiling);
+  }
+
+  /** A GET, retried on 408/429/5xx, resets and transient diagnoses. */
+  read(url: URL): Promise<X3Response> {
+    return this.#guarded('GET', url, () => this.#retry.execute(() => this.#attempt('GET', url, undefined)));
+  }
+
+  /**
+   * A POST/PUT/DELETE, never retried: after the request may have reached X3, a failure becomes
+   * X3OutcomeUncertainError and the caller reconciles.
+   */
+  write(method: Exclude<HttpMethod, 'GET'>, url: URL, body: unknown): Promise<X3Response> {
+    return this.#guarded(method, url, () => this.#attempt(method, url, JSON.stringify(body)));
+  }
+
+  /** A form POST to the token endpoint, retried on 429/5xx and resets like a read. */
+  tokenPost = (
+    url: URL,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<{ status: number; body: unknown }> =>
+    this.#sanitizing(() =>
+      this.#retry.execute(async () => {
+        let answer: RawAnswer;
+        try {
+          answer = await this.#exchange('POST', url, headers, body, this.#o.timeouts.tokenMs, 'token');
+        } catch (error) {
+          throw this.#networkError(error as NetworkFailure, 'POST', url, 'read');
+        }
+        const details = { method: 'POST', url: url.href, status: answer.status };
+        if (answer.status === 429 || answer.status >= 500) {
+          throw markRetryable(
+            new X3UnavailableError(`The token endpoint answered ${answer.status}.`, {
+              ...details,
+              ...this.#retryAfter(answer),
+            }),
+          );
+        }
+        return { status: answer.status, body: this.#parse(answer, 'POST', url, answer.status < 400) };
+      }),
+    );
+
+  async #guarded(method: HttpMethod, url: URL, run: () => Promise<X3Response>): Promise<X3Response> {
+    return this.#sanitizing(async () => {
+      try {
+        return await this.#breaker.execute(run);
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) {
+          throw new X3UnavailableError(
+            `Calls to X3 are paused after ${this.#o.limits.breakerThreshold} failures in a row; they resume after a short pause.`,
+            { method, url: url.href, cause: error },
+          );
+        }
+        throw error;
+      }
+    });
+  }
+
+  async #sanitizing<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof X3Error) {
+        error.message = this.#redact(error.message);
+        const diagnoses = (error as { diagnoses?: X3Diagnosis[] }).diagnoses;
+        if (Array.isArray(diagnoses)) for (const d of diagnoses) d.message = this.#redact(d.message);
+      }
+      throw error;
+    }
+  }
+
+  #attempt(method: HttpMethod, url: URL, body: string | undefined): Promise<X3Response> {
+    const auth = this.#auth;
+    if (auth === undefined) throw new Error('Transport used before its authentication was set.');
+    const timeout = method === 'GET' ? this.#o.timeouts.readMs : this.#o.timeouts.writeMs;
+    const kind = method === 'GET' ? 'read' : 'write';
+    const run = async (): Promise<X3Response> => {
+      let authorization = await auth.authorization();
+      let answer = await this.#send(method, url, authorization, body, timeout, kind);
+      // A 401 means the token was refused at the door, before any business logic ran, so one
+      // replay with a fresh token is safe even for a write. Only one: a second 401 is final.
+      if (answer.status === 401 && auth.rejected(authorization)) {
+        authorization = await auth.authorization();
+        answer = await this.#send(method, url, authorization, body, timeout, kind);
+      }
+      return this.#interpret(method, url, answer, kind);
+    };
+    return this.#bulkhead.execute(run).catch((error: unknown) => {
+      if (error instanceof BulkheadRejectedError) {
+        throw new X3UnavailableError('Too many X3 calls are waiting on this connection; try again shortly.', {
+          method,
+          url: url.href,
+          cause: error,
+        });
+      }
+      throw error;
+    });
+  }
+
+  async #send(
+    method: HttpMethod,
+    url: URL,
+    authorization: string,
+    body: string | undefined,
+    timeoutMs: number,
+    kind: 'read' | 'write',
+  ): Promise<RawAnswer> {
+    const headers: Record<string, string> = {
+      accept: SYRACUSE_JSON,
+      'x-sage-folder': this.#o.folder,
+      authorization,
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await this.#exchange(method, url, headers, body, timeoutMs, 'api');
+    } catch (error) {
+      throw this.#networkError(error as NetworkFailure, method, url, kind);
+    }
+  }
+
+  /** One HTTP exchange; rejects with a NetworkFailure. */
+  async #exchange(
+    method: HttpMethod,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+    kind: 'api' | 'token',
+  ): Promise<RawAnswer> {
+    const started = performance.now();
+    const event = { method, url: url.pathname + url.search, kind };
+    this.#o.hooks.onRequest?.(event);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const res = await request(url, {
+        dispatcher: this.#o.dispatcher,
+        method,
+        headers,
+        body: body ?? null,
+        signal: controller.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const text = await res.body.text();
+      const answer = { status: res.statusCode, headers: res.headers, text };
+      const durationMs = performance.now() - started;
+      this.#o.hooks.onResponse?.({ ...event, status: answer.status, durationMs });
+      this.#o.logger?.debug({ ...event, status: answer.status, durationMs }, 'x3 call');
+      return answer;
+    } catch (error) {
+      const failure = classifyNetworkError(error, controller.signal.aborted);
+      const durationMs = performance.now() - started;
+      this.#o.hooks.onResponse?.({ ...event, durationMs, error: failure.kind });
+      this.#o.logger?.warn({ ...event, durationMs, error: failure.kind }, 'x3 call failed');
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #networkError(failure: NetworkFailure, method: HttpMethod, url: URL, kind: 'read' | 'write'): X3Error {
+    const details = { method, url: url.href, cause: failure.cause };
+    if (failure.sent === false) {
+      return new X3UnreachableError(failure.unreachableReason ?? 'network', failure.message, details);
+    }
+    if (kind === 'write') {
+      return new X3OutcomeUncertainError(
+        `The ${method} reached X3 but ${failure.kind === 'timeout' ? 'no answer came in time' : 'the connection broke before the answer'}; X3 may or may not have saved it. Look the document up before trying again.`,
+        details,
+      );
+    }
+    if (failure.kind === 'timeout') {
+      return new X3TimeoutError(
+        `X3 did not answer within ${method === 'GET' ? this.#o.timeouts.readMs : this.#o.timeouts.tokenMs} ms.`,
+        details,
+      );
+    }
+    return markRetryable(
+      new X3UnavailableError('The connection to X3 broke before the answer came.', details),
+    );
+  }
+
+  #retryAfter(answer: RawAnswer): { retryAfterMs?: number } {
+    const ms = parseRetryAfter(answer.headers['retry-after'], this.#o.clock.now());
+    return ms === undefined ? {} : { retryAfterMs: ms };
+  }
+
+  #parse(answer: RawAnswer, method: HttpMethod, url: URL, mustBeJson: boolean): unknown {
+    if (answer.text.trim() === '') return undefined;
+    try {
+      return JSON.parse(answer.text) as unknown;
+    } catch (cause) {
+      if (!mustBeJson) return undefined;
+      throw new X3ProtocolError(`X3 answered ${answer.status} with a body that is not JSON.`, {
+        method,
+        url: url.href,
+        status: answer.status,
+        cause,
+      });
+    }
+  }
+
+  #interpret(method: HttpMethod, url: URL, answer: RawAnswer, kind: 'read' | 'write'): X3Response {
+    const { status } = answer;
+    const body = this.#parse(answer, method, url, status < 300);
+    const diagnoses = collectDiagnoses(body);
+    const details = { method, url: url.href, status };
+    const said = describeDiagnoses(diagnoses);
+    const suffix = said ? `: ${said}` : '.';
+    const failing = diagnoses.filter(isFailure);
+
+    if (status >= 200 && status < 300) {
+      if (failing.some(isRecordMissing)) throw new X3NotFoundError(`X3 has no such record${suffix}`, details);
+      if (failing.length > 0)
+        throw new X3RejectedError(`X3 refused the request${suffix}`, diagnoses, details);
+      return { status, headers: answer.headers, body, diagnoses };
+    }
+    if (status === 401) {
+      throw new X3AuthError(
+        `X3 refused the credentials (401)${suffix} Check the connection's credentials and that the user may use web services.`,
+        details,
+      );
+    }
+    if (status === 403) {
+      throw new X3PermissionError(`The X3 user has no rights for this operation (403)${suffix}`, details);
+    }
+    if (status === 404) {
+      if (diagnoses.some((d) => /folder|endpoint|dossier/i.test(d.message))) {
+        throw new X3FolderNotFoundError(
+          this.#o.folder,
+          `X3 has no folder "${this.#o.folder}"${suffix}`,
+          details,
+        );
+      }
+      throw new X3NotFoundError(`X3 has no such record or class${suffix}`, details);
+    }
+    const transient = diagnoses.some(isTransient);
+    if (RETRY_STATUSES.has(status) || transient || status >= 500) {
+      const extra = { ...details, ...this.#retryAfter(answer), diagnoses };
+      if (kind === 'read') {
+        return this.#throwRetryable(
+          new X3UnavailableError(`X3 is busy or failing (${status})${suffix}`, extra),
+        );
+      }
+      // 429, 503 and transient diagnoses mean X3 turned the call away before processing it.
+      if (status === 429 || status === 503 || status === 408 || transient) {
+        throw new X3UnavailableError(
+          `X3 turned the ${method} away (${status})${suffix} Nothing was saved.`,
+          extra,
+        );
+      }
+      throw new X3OutcomeUncertainError(
+        `X3 answered ${status} to the ${method}; it may or may not have saved it. Look the document up before trying again.`,
+        details,
+      );
+    }
+    if (failing.some(isRecordMissing)) throw new X3NotFoundError(`X3 has no such record${suffix}`, details);
+    throw new X3RejectedError(`X3 refused the request (${status})${suffix}`, diagnoses, details);
+  }
+
+  #throwRetryable(error: X3Error): never {
+    throw markRetryable(error);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
