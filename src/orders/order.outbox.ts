@@ -115,6 +115,7 @@ export function classifyX3Failure(err: unknown): {
         : null;
   switch (code) {
     case 'x3_rejected':
+    case 'invalid_input':
       return {
         outcome: 'rejected',
         error: { code, message, details: { diagnoses: e.diagnoses ?? [] } },

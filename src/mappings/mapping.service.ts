@@ -1,0 +1,185 @@
+import type { Db } from '../db/index.js';
+import { ApiError } from '../http/errors.js';
+import {
+  isX3NotFound,
+  mapLimit,
+  type OrdersX3,
+  type X3CustomerView,
+  type X3ItemView,
+} from '../orders/order.x3.js';
+import type { CustomerMapping, MappingProblem, MappingPutMode, ProductMapping } from './mapping.js';
+import {
+  listCustomerMappings,
+  listProductMappings,
+  replaceCustomerMappings,
+  replaceProductMappings,
+} from './mapping.repository.js';
+import { rankCandidates, type SuggestionCandidate } from './mapping.suggest.js';
+
+const X3_READS_IN_FLIGHT = 4;
+
+function duplicates<T>(rows: T[], keyOf: (r: T) => string, field: string): MappingProblem[] {
+  const seen = new Set<string>();
+  const problems: MappingProblem[] = [];
+  rows.forEach((r, row) => {
+    const k = keyOf(r);
+    if (seen.has(k)) {
+      problems.push({ row, field, value: k, code: 'duplicate', message: `${k} appears more than once` });
+    }
+    seen.add(k);
+  });
+  return problems;
+}
+
+/** Reads each distinct X3 code once; a read error other than "not found" stops the check. */
+async function readEach<V>(
+  codes: string[],
+  read: (code: string) => Promise<V>,
+): Promise<Map<string, V | null>> {
+  const distinct = [...new Set(codes)];
+  const found = await mapLimit(distinct, X3_READS_IN_FLIGHT, async (code) => {
+    try {
+      return await read(code);
+    } catch (err) {
+      if (isX3NotFound(err)) return null;
+      throw err;
+    }
+  });
+  return new Map(distinct.map((c, i) => [c, found[i]!]));
+}
+
+export function itemProblem(
+  ref: string,
+  item: X3ItemView | null,
+): Omit<MappingProblem, 'row' | 'field'> | null {
+  if (!item) return { value: ref, code: 'item_not_found', message: `X3 has no item ${ref}` };
+  if (item.active === false)
+    return { value: ref, code: 'item_inactive', message: `item ${ref} is not active in X3` };
+  if (item.sellable === false)
+    return { value: ref, code: 'item_not_sellable', message: `item ${ref} is not a sold item in X3` };
+  return null;
+}
+
+export function customerProblem(
+  code: string,
+  c: X3CustomerView | null,
+): Omit<MappingProblem, 'row' | 'field'> | null {
+  if (!c) return { value: code, code: 'customer_not_found', message: `X3 has no customer ${code}` };
+  if (c.active === false)
+    return { value: code, code: 'customer_blocked', message: `customer ${code} is blocked in X3` };
+  return null;
+}
+
+function rejectIfAny(problems: MappingProblem[]): void {
+  if (problems.length === 0) return;
+  problems.sort((a, b) => a.row - b.row);
+  throw new ApiError(422, 'invalid_input', `${problems.length} mapping row(s) cannot be saved`, { problems });
+}
+
+/** Checks every row against X3 (item exists, active, sold), reporting all problems at once, then saves. */
+export async function putProductMappings(
+  db: Db,
+  x3: OrdersX3,
+  connectionId: string,
+  rows: ProductMapping[],
+  mode: MappingPutMode,
+): Promise<void> {
+  const problems = duplicates(rows, (r) => r.productCode, 'productCode');
+  const items = await readEach(
+    rows.map((r) => r.itemRef),
+    (ref) => x3.items.get(ref),
+  );
+  rows.forEach((r, row) => {
+    const p = itemProblem(r.itemRef, items.get(r.itemRef) ?? null);
+    if (p) problems.push({ row, field: 'itemRef', ...p });
+  });
+  rejectIfAny(problems);
+  await db.transaction().execute((tx) => replaceProductMappings(tx, connectionId, rows, mode));
+}
+
+export async function putCustomerMappings(
+  db: Db,
+  x3: OrdersX3,
+  connectionId: string,
+  rows: CustomerMapping[],
+  mode: MappingPutMode,
+): Promise<void> {
+  const problems = duplicates(rows, (r) => r.customerAccount, 'customerAccount');
+  const customers = await readEach(
+    rows.map((r) => r.customerCode),
+    (code) => x3.customers.get(code),
+  );
+  rows.forEach((r, row) => {
+    const p = customerProblem(r.customerCode, customers.get(r.customerCode) ?? null);
+    if (p) problems.push({ row, field: 'customerCode', ...p });
+  });
+  rejectIfAny(problems);
+  await db.transaction().execute((tx) => replaceCustomerMappings(tx, connectionId, rows, mode));
+}
+
+export async function getProductMappings(db: Db, connectionId: string) {
+  const rows = await listProductMappings(db, connectionId);
+  return rows.map((r) => ({
+    productCode: r.product_code,
+    itemRef: r.item_ref,
+    updatedAt: r.updated_at.toISOString(),
+  }));
+}
+
+export async function getCustomerMappings(db: Db, connectionId: string) {
+  const rows = await listCustomerMappings(db, connectionId);
+  return rows.map((r) => ({
+    customerAccount: r.customer_account,
+    customerCode: r.customer_code,
+    updatedAt: r.updated_at.toISOString(),
+  }));
+}
+
+/** Reads a whole X3 list once; suggestions compare against every record. */
+async function collect<T>(it: AsyncIterable<T>, max = 100_000): Promise<T[]> {
+  const out: T[] = [];
+  for await (const r of it) {
+    out.push(r);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+export async function suggestProducts(
+  x3: OrdersX3,
+  products: Array<{ productCode: string; name?: string | undefined }>,
+  limit: number,
+) {
+  // Inactive and unsold items cannot be ordered, so they are never suggested.
+  const items = (await collect(x3.items.list({}))).filter((i) => i.active !== false && i.sellable !== false);
+  const candidates: SuggestionCandidate[] = items.map((i) => ({ code: i.ref, name: i.description ?? null }));
+  return products.map((p) => ({
+    productCode: p.productCode,
+    suggestions: rankCandidates({ code: p.productCode, name: p.name }, candidates, { limit }).map((s) => ({
+      itemRef: s.code,
+      description: s.name,
+      score: s.score,
+      reason: s.reason,
+    })),
+  }));
+}
+
+export async function suggestCustomers(
+  x3: OrdersX3,
+  customers: Array<{ customerAccount: string; name?: string | undefined }>,
+  limit: number,
+) {
+  const all = (await collect(x3.customers.list({}))).filter((c) => c.active !== false);
+  const candidates: SuggestionCandidate[] = all.map((c) => ({ code: c.code, name: c.name ?? null }));
+  return customers.map((c) => ({
+    customerAccount: c.customerAccount,
+    suggestions: rankCandidates({ code: c.customerAccount, name: c.name }, candidates, { limit }).map(
+      (s) => ({
+        customerCode: s.code,
+        name: s.name,
+        score: s.score,
+        reason: s.reason,
+      }),
+    ),
+  }));
+}

@@ -1,0 +1,624 @@
+import type { Logger } from 'pino';
+import type PgBoss from 'pg-boss';
+import type { Db } from '../db/index.js';
+import { ApiError } from '../http/errors.js';
+import { lookupMappings } from '../mappings/mapping.repository.js';
+import { customerProblem, itemProblem } from '../mappings/mapping.service.js';
+import { emitEvent, kickWebhookDelivery } from '../webhooks/webhook.service.js';
+import {
+  QUOTE_ID_MAX,
+  type AcceptQuoteBody,
+  type AcceptQuoteResponse,
+  type OrderDraft,
+  type QuoteError,
+  type QuoteProblem,
+} from './order.js';
+import { formatAttempt, formatQuote } from './order.formatter.js';
+import {
+  classifyX3Failure,
+  decideAfterAttempt,
+  defaultRetryPolicy,
+  planAttempt,
+  type AttemptResult,
+  type RetryPolicy,
+} from './order.outbox.js';
+import {
+  dueOutbox,
+  finishAttempt,
+  findQuote,
+  insertAttempt,
+  insertQuoteWithOutbox,
+  lastAttempt,
+  listAttempts,
+  listQuotes as listQuoteRows,
+  lockOutbox,
+  updateOutbox,
+  updateQuote,
+  type QuoteKey,
+  type QuoteRow,
+} from './order.repository.js';
+import { checkQuoteInput, quoteIdProblem, requestHash, todayUtc, translateQuote } from './order.translate.js';
+import { isX3NotFound, isX3Unavailable, mapLimit, type OrdersX3, type X3SalesOrderView } from './order.x3.js';
+
+export const ORDER_ATTEMPT_QUEUE = 'orders.attempt';
+export const ORDER_SWEEP_QUEUE = 'orders.sweep';
+
+/** Where the order code gets a connection and its X3 client (ConnectionClients satisfies it). */
+export interface OrderConnectionSource {
+  get(environmentId: string, connectionId: string): Promise<{ connection: { id: string }; client: OrdersX3 }>;
+}
+
+export interface OrderDeps {
+  db: Db;
+  connections: OrderConnectionSource;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  jobs?: { boss: PgBoss } | null;
+  policy?: RetryPolicy;
+  clock?: () => Date;
+  /** Names this process in outbox leases, so a lapsed lease can be told from a live one. */
+  workerId?: string;
+  /** How long a valid X3 item, customer or site is trusted before being read again. */
+  checkCacheMs?: number;
+  /**
+   * Called after X3 answered a create and before the answer is recorded. Tests use it to stop a
+   * process at the worst moment; nothing else should.
+   */
+  afterSend?: (key: QuoteKey) => Promise<void>;
+}
+
+export interface AcceptResult {
+  statusCode: 200 | 201 | 202;
+  body: AcceptQuoteResponse;
+}
+
+const inFlight = new WeakMap<OrderDeps, Map<string, Promise<QuoteRow | undefined>>>();
+const checkCache = new WeakMap<OrderDeps, Map<string, number>>();
+
+function keyString(k: QuoteKey): string {
+  return `${k.connectionId}\u0000${k.quoteId}`;
+}
+
+function nowOf(deps: OrderDeps): Date {
+  return deps.clock ? deps.clock() : new Date();
+}
+
+/**
+ * Accepts a quote: validates it, translates its codes, stores it with its outbox row in one
+ * transaction, then tries the X3 create at once. Calling it again with the same quote id and
+ * body replays the first answer; another body is a conflict.
+ */
+export async function acceptQuote(
+  deps: OrderDeps,
+  input: { environmentId: string; connectionId: string; quoteId: string; body: AcceptQuoteBody },
+): Promise<AcceptResult> {
+  const idProblem = quoteIdProblem(input.quoteId, QUOTE_ID_MAX);
+  if (idProblem) throw new ApiError(400, 'invalid_params', idProblem, { field: 'quoteId' });
+  const { client } = await deps.connections.get(input.environmentId, input.connectionId);
+  const key: QuoteKey = { connectionId: input.connectionId, quoteId: input.quoteId };
+  const hash = requestHash(input.body);
+
+  const existing = await findQuote(deps.db, key);
+  if (existing) return replay(deps, existing, hash);
+
+  const now = nowOf(deps);
+  const problems = checkQuoteInput(input.body, todayUtc(now));
+  const maps = await lookupMappings(
+    deps.db,
+    key.connectionId,
+    [...new Set(input.body.lines.map((l) => l.productCode))],
+    [input.body.customerAccount],
+  );
+  const translation = translateQuote(input.quoteId, input.body, maps);
+  if (!translation.ok) {
+    const { productCodes, customerAccounts } = translation.unmapped;
+    const parts = [
+      productCodes.length ? `product code(s) ${productCodes.join(', ')}` : '',
+      customerAccounts.length ? `customer account ${customerAccounts.join(', ')}` : '',
+    ].filter(Boolean);
+    throw new ApiError(422, 'unmapped_codes', `No X3 code is mapped for ${parts.join(' and ')}`, {
+      productCodes,
+      customerAccounts,
+      ...(problems.length ? { problems } : {}),
+    });
+  }
+  if (!translation.draft.salesSite) {
+    translation.draft.salesSite = await defaultSalesSite(client).catch(() => null);
+  }
+  problems.push(...(await checkAgainstX3(deps, key.connectionId, client, translation.draft)));
+  if (problems.length > 0) {
+    throw new ApiError(
+      422,
+      'invalid_input',
+      `The quote cannot become an order: ${problems.map((p) => p.message).join('; ')}`,
+      {
+        problems,
+      },
+    );
+  }
+
+  const inserted = await deps.db.transaction().execute((tx) =>
+    insertQuoteWithOutbox(tx, {
+      environmentId: input.environmentId,
+      key,
+      requestHash: hash,
+      request: input.body,
+      draft: translation.draft,
+      now,
+    }),
+  );
+  if (!inserted) {
+    // Another call with this quote id won the insert; answer as its replay.
+    const winner = await findQuote(deps.db, key);
+    if (!winner) throw new ApiError(500, 'server_error', 'The quote vanished while it was being accepted');
+    return replay(deps, winner, hash);
+  }
+  const after = await attemptQuote(deps, key, { environmentId: input.environmentId });
+  return answer(after ?? (await findQuote(deps.db, key))!, false);
+}
+
+async function replay(deps: OrderDeps, row: QuoteRow, hash: string): Promise<AcceptResult> {
+  if (row.request_hash !== hash) {
+    throw new ApiError(
+      409,
+      'idempotency_conflict',
+      `Quote ${row.quote_id} was already accepted with different contents; use a new quote id for a changed quote`,
+      { quoteId: row.quote_id },
+    );
+  }
+  let current = row;
+  if (row.status === 'pending' || row.status === 'sending') {
+    // Join an attempt running in this process, or make one if it is due: a repeated accept
+    // must not wait for the retry job when X3 is back.
+    const key = { connectionId: row.connection_id, quoteId: row.quote_id };
+    current = (await attemptQuote(deps, key, { environmentId: row.environment_id })) ?? row;
+  }
+  return answer(current, true);
+}
+
+function answer(row: QuoteRow, replayed: boolean): AcceptResult {
+  if (row.status === 'failed') {
+    const err = row.last_error;
+    throw new ApiError(
+      422,
+      (err?.code ?? 'x3_rejected') as 'x3_rejected',
+      err?.message ?? 'X3 refused the order',
+      {
+        quoteId: row.quote_id,
+        ...((err?.details as object | undefined) ?? {}),
+      },
+    );
+  }
+  const body: AcceptQuoteResponse = {
+    quoteId: row.quote_id,
+    status: row.status,
+    orderNumber: row.order_number,
+    replayed,
+  };
+  if (row.status === 'created') return { statusCode: replayed ? 200 : 201, body };
+  return { statusCode: 202, body };
+}
+
+/**
+ * Problems X3 already knows about (unknown site, blocked customer, inactive or unsold item),
+ * found before anything is sent. When X3 cannot be asked the checks are skipped: the order is
+ * still taken, and X3's own rules decide when it is sent.
+ */
+async function checkAgainstX3(
+  deps: OrderDeps,
+  connectionId: string,
+  x3: OrdersX3,
+  draft: OrderDraft,
+): Promise<QuoteProblem[]> {
+  let cache = checkCache.get(deps);
+  if (!cache) checkCache.set(deps, (cache = new Map()));
+  const ttl = deps.checkCacheMs ?? 30_000;
+  const nowMs = Date.now();
+  const fresh = (k: string) => (cache.get(k) ?? 0) > nowMs;
+  const remember = (k: string) => {
+    if (ttl > 0) cache.set(k, nowMs + ttl);
+  };
+  const problems: QuoteProblem[] = [];
+  type Check = () => Promise<void>;
+  const checks: Check[] = [];
+  const read = async <V>(fn: () => Promise<V>): Promise<V | null | 'skip'> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isX3NotFound(err)) return null;
+      if (isX3Unavailable(err)) return 'skip';
+      throw err;
+    }
+  };
+
+  if (draft.salesSite) {
+    const site = draft.salesSite;
+    const k = `${connectionId}|site|${site}`;
+    if (!fresh(k)) {
+      checks.push(async () => {
+        const found = await read(() => x3.sites.get(site));
+        if (found === null)
+          problems.push({ field: 'site', code: 'unknown_site', message: `X3 has no site ${site}` });
+        else if (found !== 'skip' && found.isSalesSite === false) {
+          problems.push({
+            field: 'site',
+            code: 'unknown_site',
+            message: `site ${site} is not a sales site in X3`,
+          });
+        } else if (found !== 'skip') remember(k);
+      });
+    }
+  }
+  const ck = `${connectionId}|customer|${draft.customerCode}`;
+  if (!fresh(ck)) {
+    checks.push(async () => {
+      const found = await read(() => x3.customers.get(draft.customerCode));
+      if (found === 'skip') return;
+      const p = customerProblem(draft.customerCode, found);
+      if (p)
+        problems.push({ field: 'customerAccount', code: p.code as QuoteProblem['code'], message: p.message });
+      else remember(ck);
+    });
+  }
+  const refs = [...new Set(draft.lines.map((l) => l.itemRef))];
+  for (const ref of refs) {
+    const ik = `${connectionId}|item|${ref}`;
+    if (fresh(ik)) continue;
+    checks.push(async () => {
+      const found = await read(() => x3.items.get(ref));
+      if (found === 'skip') return;
+      const p = itemProblem(ref, found);
+      if (!p) return remember(ik);
+      draft.lines.forEach((l, i) => {
+        if (l.itemRef === ref) {
+          problems.push({
+            field: `lines[${i}].productCode`,
+            code: p.code as QuoteProblem['code'],
+            message: p.message,
+          });
+        }
+      });
+    });
+  }
+  await mapLimit(checks, 4, (c) => c());
+  return problems.sort((a, b) => a.field.localeCompare(b.field));
+}
+
+/**
+ * One attempt at getting the quote's order into X3, at most one per quote at a time across all
+ * processes. Returns the quote as it stands afterwards (undefined if it does not exist).
+ */
+export async function attemptQuote(
+  deps: OrderDeps,
+  key: QuoteKey,
+  opts: { environmentId: string; now?: Date; force?: boolean },
+): Promise<QuoteRow | undefined> {
+  let running = inFlight.get(deps);
+  if (!running) inFlight.set(deps, (running = new Map()));
+  const k = keyString(key);
+  const existing = running.get(k);
+  if (existing) return existing;
+  const p = runAttempt(deps, key, opts).finally(() => running.delete(k));
+  running.set(k, p);
+  return p;
+}
+
+async function runAttempt(
+  deps: OrderDeps,
+  key: QuoteKey,
+  opts: { environmentId: string; now?: Date; force?: boolean },
+): Promise<QuoteRow | undefined> {
+  const policy = deps.policy ?? defaultRetryPolicy;
+  const workerId = deps.workerId ?? 'local';
+  const started = opts.now ?? nowOf(deps);
+
+  // Claim: lock the outbox row, take the lease, open the attempt; commit before calling X3 so that
+  // no database session waits on the network.
+  const claim = await deps.db.transaction().execute(async (tx) => {
+    const box = await lockOutbox(tx, key);
+    if (!box || box.state === 'done' || box.state === 'failed') return null;
+    if (box.state === 'sending' && box.lease_until && box.lease_until > started) return null;
+    if (box.state === 'pending' && !opts.force && box.next_attempt_at && box.next_attempt_at > started)
+      return null;
+    const quote = (await findQuote(tx, key))!;
+    const last = await lastAttempt(tx, key);
+    if (last && last.outcome === 'in_flight') {
+      // Its sender stopped (or lost its lease) between sending and recording: the order may exist.
+      await finishAttempt(tx, last.id, {
+        finishedAt: started,
+        outcome: 'uncertain',
+        error: { code: 'outcome_uncertain', message: 'the sender stopped before recording X3’s answer' },
+      });
+    }
+    const previous = last ? (last.outcome === 'in_flight' ? 'uncertain' : last.outcome) : null;
+    const plan = planAttempt(quote.sends, previous, policy);
+    const attemptId = await insertAttempt(tx, key, {
+      number: quote.attempt_count + 1,
+      lookup: plan.lookupFirst,
+      startedAt: started,
+    });
+    await updateQuote(tx, key, {
+      status: 'sending',
+      attemptsDelta: 1,
+      sendsDelta: plan.lookupFirst || !plan.maySend ? 0 : 1,
+      now: started,
+    });
+    await updateOutbox(tx, key, {
+      state: 'sending',
+      leaseUntil: new Date(started.getTime() + policy.leaseMs),
+      leaseOwner: workerId,
+      now: started,
+    });
+    return { plan, attemptId, draft: quote.draft, sends: quote.sends };
+  });
+  if (!claim) return findQuote(deps.db, key);
+
+  let sends = claim.sends + (claim.plan.lookupFirst || !claim.plan.maySend ? 0 : 1);
+  let result: AttemptResult;
+  try {
+    const { client } = await deps.connections.get(opts.environmentId, key.connectionId);
+    result = await sendOrAdopt(deps, client, key, claim.draft, claim.plan, async () => {
+      sends++;
+      await updateQuote(deps.db, key, { sendsDelta: 1, now: nowOf(deps) });
+    });
+  } catch (err) {
+    // Not an X3 answer (the connection was deleted, its credentials no longer open…): retry later.
+    const message = err instanceof Error ? err.message : 'the attempt failed';
+    result = {
+      outcome: 'unavailable',
+      error: { code: (err as { code?: string }).code ?? 'server_error', message },
+    };
+    deps.log.warn(
+      { quoteId: key.quoteId, connectionId: key.connectionId, err: message },
+      'order attempt could not run',
+    );
+  }
+
+  const finished = opts.now ?? nowOf(deps);
+  const decision = decideAfterAttempt(result, {
+    sends,
+    now: finished,
+    policy,
+    lookupOnly: !claim.plan.maySend,
+  });
+  let emitted = false;
+  await deps.db.transaction().execute(async (tx) => {
+    const box = await lockOutbox(tx, key);
+    await finishAttempt(tx, claim.attemptId, {
+      finishedAt: finished,
+      outcome: result.outcome,
+      orderNumber: result.orderNumber ?? null,
+      error: result.error ?? null,
+    });
+    // Someone else finished the quote while our lease had lapsed: keep their outcome.
+    if (!box || box.state === 'done' || box.state === 'failed') return;
+    await updateQuote(tx, key, {
+      status: decision.quoteStatus,
+      now: finished,
+      ...(result.orderNumber ? { orderNumber: result.orderNumber } : {}),
+      lastError: decision.quoteStatus === 'created' ? null : (result.error ?? null),
+    });
+    await updateOutbox(tx, key, {
+      state: decision.outbox,
+      nextAttemptAt: decision.nextAttemptAt,
+      leaseUntil: null,
+      leaseOwner: null,
+      now: finished,
+    });
+    if (decision.event) {
+      const quote = (await findQuote(tx, key))!;
+      await emitEvent(tx, {
+        environmentId: opts.environmentId,
+        type: decision.event,
+        data: formatQuote(quote),
+      });
+      emitted = true;
+    }
+  });
+  if (emitted) await kickWebhookDelivery(deps);
+  if (decision.nextAttemptAt) await scheduleAttempt(deps, key, opts.environmentId, decision.nextAttemptAt);
+  return findQuote(deps.db, key);
+}
+
+function pickOrder(found: X3SalesOrderView | null, customerCode: string): X3SalesOrderView | null {
+  // A customer reference typed by hand on another customer's order must not be adopted.
+  return found && (!found.customerCode || found.customerCode === customerCode) ? found : null;
+}
+
+const defaultSites = new WeakMap<OrdersX3, Promise<string | null>>();
+
+/** The connection's first sales site, used when a quote names none (X3 needs SALFCY). */
+export function defaultSalesSite(x3: OrdersX3): Promise<string | null> {
+  let p = defaultSites.get(x3);
+  if (!p) {
+    p = (async () => {
+      for await (const s of x3.sites.list({})) if (s.isSalesSite !== false) return s.code;
+      return null;
+    })();
+    p.catch(() => defaultSites.delete(x3));
+    defaultSites.set(x3, p);
+  }
+  return p;
+}
+
+async function sendOrAdopt(
+  deps: OrderDeps,
+  x3: OrdersX3,
+  key: QuoteKey,
+  draft: OrderDraft,
+  plan: { lookupFirst: boolean; maySend: boolean },
+  beforeResend: () => Promise<void>,
+): Promise<AttemptResult> {
+  if (plan.lookupFirst) {
+    let found: X3SalesOrderView | null;
+    try {
+      found = pickOrder(await x3.salesOrders.findByCustomerOrderReference(key.quoteId), draft.customerCode);
+    } catch (err) {
+      const c = classifyX3Failure(err);
+      // A failed lookup proves nothing either way: never send after it.
+      return {
+        outcome: c.outcome === 'rejected' ? 'uncertain' : c.outcome,
+        error: c.error,
+        retryAfterMs: c.retryAfterMs,
+      };
+    }
+    if (found) return { outcome: 'adopted', orderNumber: found.number };
+    if (!plan.maySend) {
+      return {
+        outcome: 'not_found',
+        error: {
+          code: 'x3_unavailable',
+          message: 'X3 could not be reached in time; the order was not created',
+        },
+      };
+    }
+    await beforeResend();
+  }
+  let salesSite = draft.salesSite;
+  if (!salesSite) {
+    try {
+      salesSite = await defaultSalesSite(x3);
+    } catch (err) {
+      const c = classifyX3Failure(err);
+      return { outcome: 'unavailable', error: c.error, retryAfterMs: c.retryAfterMs };
+    }
+    if (!salesSite) {
+      return {
+        outcome: 'rejected',
+        error: { code: 'x3_rejected', message: 'X3 has no sales site to take the order' },
+      };
+    }
+  }
+  let result: AttemptResult;
+  try {
+    const created = await x3.salesOrders.create({
+      customerCode: draft.customerCode,
+      customerOrderReference: draft.customerOrderReference,
+      salesSite,
+      ...(draft.currency ? { currency: draft.currency } : {}),
+      requestedDeliveryDate: draft.requestedDeliveryDate,
+      lines: draft.lines.map((l) => ({
+        itemRef: l.itemRef,
+        quantity: l.quantity,
+        requestedDeliveryDate: l.requestedDeliveryDate,
+        ...(l.grossPrice !== null ? { grossPrice: l.grossPrice } : {}),
+      })),
+    });
+    result = { outcome: 'created', orderNumber: created.number };
+  } catch (err) {
+    const c = classifyX3Failure(err);
+    result = { outcome: c.outcome, error: c.error, retryAfterMs: c.retryAfterMs };
+  }
+  if (deps.afterSend) await deps.afterSend(key);
+  return result;
+}
+
+async function scheduleAttempt(
+  deps: OrderDeps,
+  key: QuoteKey,
+  environmentId: string,
+  at: Date,
+): Promise<void> {
+  if (!deps.jobs) return;
+  try {
+    await deps.jobs.boss.send(
+      ORDER_ATTEMPT_QUEUE,
+      { v: 1, connectionId: key.connectionId, quoteId: key.quoteId, environmentId },
+      { startAfter: at, singletonKey: `${keyString(key)}@${at.getTime()}` },
+    );
+  } catch (err) {
+    // The sweep finds the quote anyway; the job only makes the retry punctual.
+    deps.log.warn(
+      { quoteId: key.quoteId, err: (err as Error).message },
+      'could not schedule the order retry',
+    );
+  }
+}
+
+/**
+ * Runs every due attempt (and every attempt whose sender's lease lapsed). The retry job and the
+ * sweep call it; tests call it with a chosen `now` instead of waiting.
+ */
+export async function processPendingQuotes(
+  deps: OrderDeps,
+  opts: { now?: Date; limit?: number; concurrency?: number } = {},
+): Promise<{ processed: number; created: number; failed: number; pending: number }> {
+  const now = opts.now ?? nowOf(deps);
+  const due = await dueOutbox(deps.db, now, opts.limit ?? 100);
+  const results = await mapLimit(due, opts.concurrency ?? 4, (r) =>
+    attemptQuote(
+      deps,
+      { connectionId: r.connection_id, quoteId: r.quote_id },
+      { environmentId: r.environment_id, now },
+    ),
+  );
+  const count = (s: string) => results.filter((q) => q?.status === s).length;
+  return {
+    processed: due.length,
+    created: count('created'),
+    failed: count('failed'),
+    pending: due.length - count('created') - count('failed'),
+  };
+}
+
+/** Starts the retry worker and the sweep that catches quotes whose job was lost. */
+export async function registerOrderJobs(deps: OrderDeps & { jobs: { boss: PgBoss } }): Promise<void> {
+  const boss = deps.jobs.boss;
+  await boss.createQueue(ORDER_ATTEMPT_QUEUE);
+  await boss.createQueue(ORDER_SWEEP_QUEUE);
+  await boss.work<{ v: number; connectionId: string; quoteId: string; environmentId: string }>(
+    ORDER_ATTEMPT_QUEUE,
+    async (jobs) => {
+      for (const job of jobs) {
+        const d = job.data;
+        await attemptQuote(
+          deps,
+          { connectionId: d.connectionId, quoteId: d.quoteId },
+          { environmentId: d.environmentId },
+        );
+      }
+    },
+  );
+  await boss.work(ORDER_SWEEP_QUEUE, async () => {
+    await processPendingQuotes(deps);
+  });
+  await boss.schedule(ORDER_SWEEP_QUEUE, '* * * * *');
+}
+
+export async function getQuote(deps: Pick<OrderDeps, 'db'>, key: QuoteKey) {
+  const row = await findQuote(deps.db, key);
+  if (!row) throw new ApiError(404, 'not_found', `No quote ${key.quoteId} on this connection`);
+  const attempts = await listAttempts(deps.db, key);
+  return { ...formatQuote(row), attempts: attempts.map(formatAttempt) };
+}
+
+export async function listQuotes(
+  deps: Pick<OrderDeps, 'db'>,
+  connectionId: string,
+  q: { limit: number; cursor?: string | undefined; status?: QuoteRow['status'] | undefined },
+) {
+  const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const rows = await listQuoteRows(deps.db, connectionId, { limit: q.limit, after, status: q.status });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map(formatQuote),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.quote_id) : null,
+  };
+}
+
+function encodeCursor(createdAt: Date, quoteId: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), quoteId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; quoteId: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const createdAt = new Date(at);
+    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
+    return { createdAt, quoteId: id };
+  } catch {
+    throw new ApiError(400, 'invalid_query', 'The cursor is not one this list gave out', { field: 'cursor' });
+  }
+}
+
+export type { QuoteError };
