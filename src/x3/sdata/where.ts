@@ -129,10 +129,15 @@ function join(word: 'and' | 'or', parts: WhereExpr[]): WhereExpr {
   );
 }
 
+/**
+ * X3's `like` has no escape character, so a `%` in a user's term would act as a wildcard: such
+ * terms are refused. `_` is let through: X3 REST treats it as itself; should a database under
+ * X3 read it as a one-character wildcard, that can only widen a search, never hide a match.
+ */
 function refuseWildcards(term: string): string {
-  if (/[%_]/.test(term)) {
+  if (term.includes('%')) {
     throw new X3InvalidInputError(
-      'A search term cannot contain "%" or "_": X3\'s like has no escape character, so they would act as wildcards.',
+      'A search term cannot contain "%": X3\'s like has no escape character for it.',
     );
   }
   return term;
@@ -154,7 +159,7 @@ export const w = {
   },
   /**
    * A string pattern is taken as written, wildcards included (quotes are still escaped). Put a
-   * user's term in with `w.pattern.contains(term)`, which refuses `%` and `_`.
+   * user's term in with `w.pattern.contains(term)`, which refuses `%`.
    */
   like(left: Operand, pattern: LikePattern | string): WhereExpr {
     return WhereExpr.make(`${operand(left)} like ${literal(pattern.toString())}`, true);
@@ -180,7 +185,7 @@ export const w = {
   date(value: string | Date): DateOnly {
     return new DateOnly(typeof value === 'string' ? value : value.toISOString().slice(0, 10));
   },
-  /** Patterns for `like`: terms containing `%` or `_` are refused (X3's like has no escape). */
+  /** Patterns for `like` from a user's term; a term containing `%` is refused. */
   pattern: {
     contains: (term: string) => LikePattern.make(`%${refuseWildcards(term)}%`),
     startsWith: (term: string) => LikePattern.make(`${refuseWildcards(term)}%`),
