@@ -33,7 +33,7 @@ export const connectedAppAuthSchema = z.object({
   secret: secretText,
   user: plainText,
   audience: z.string().max(500).optional(),
-  lifetimeSeconds: z.number().int().min(10).max(3600).optional(),
+  lifetimeSeconds: z.number().int().min(15).max(3600).optional(),
 });
 
 export const basicAuthSchema = z.object({

@@ -1,0 +1,210 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppDeps } from '../app.js';
+import { ApiError, errorResponses } from '../http/errors.js';
+import type { ApiInstance } from '../http/types.js';
+import type { Vault } from '../secrets/index.js';
+import {
+  checkResultSchema,
+  connectionApiSchema,
+  connectionCreatedSchema,
+  connectionCreateSchema,
+  connectionListSchema,
+  connectionPatchSchema,
+  checkStepSchema,
+} from './connection.js';
+import { formatConnection } from './connection.formatter.js';
+import * as service from './connection.service.js';
+
+export function actorOf(request: FastifyRequest): service.Actor {
+  return { environmentId: request.auth.environmentId, actor: request.auth.apiKeyId };
+}
+
+/** The service's collaborators, from the app's. */
+export function connectionServiceDeps(deps: AppDeps): service.ConnectionServiceDeps {
+  return {
+    db: deps.store.db,
+    vault: deps.vault,
+    access: deps.connections.access,
+    clients: deps.connections,
+    log: deps.log,
+  };
+}
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).max(2000).optional(),
+});
+
+const TAGS = ['connections'];
+const CURSOR_SCOPE = 'cursor:connections';
+
+function encodeCursor(vault: Vault, environmentId: string, p: { createdAt: Date; id: string }): string {
+  return vault.seal(JSON.stringify([p.createdAt.toISOString(), p.id]), `${CURSOR_SCOPE}:${environmentId}`);
+}
+
+function decodeCursor(vault: Vault, environmentId: string, cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = z
+      .tuple([z.iso.datetime(), z.string().max(100)])
+      .parse(JSON.parse(vault.open(cursor, `${CURSOR_SCOPE}:${environmentId}`)));
+    return { createdAt: new Date(at), id };
+  } catch {
+    throw new ApiError(
+      400,
+      'invalid_query',
+      'The cursor is not valid: pass back the nextCursor of the previous page.',
+      {
+        fields: [{ field: 'cursor', message: 'not a cursor of this list' }],
+      },
+    );
+  }
+}
+
+/** The connection wizard and the connection records: /v1/connections… */
+export async function connectionRoutes(api: ApiInstance, deps: AppDeps): Promise<void> {
+  const svc = connectionServiceDeps(deps);
+
+  api.post(
+    '/v1/connections/check',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Dry run of the wizard: mint a token and read one customer; stores nothing',
+        body: connectionCreateSchema,
+        response: { 200: checkResultSchema, ...errorResponses(400, 401, 422) },
+      },
+    },
+    async (request) => {
+      actorOf(request);
+      return service.checkNewConnection(svc, request.body);
+    },
+  );
+
+  api.post(
+    '/v1/connections',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Connect an X3 folder: the checks of the dry run, then the connection is stored',
+        description:
+          'Answers 201 with each check step and its timing, or 422 with the failing step in `details.checks` (nothing is stored).',
+        body: connectionCreateSchema,
+        response: { 201: connectionCreatedSchema, ...errorResponses(400, 401, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { connection, checks } = await service.createConnection(svc, actorOf(request), request.body);
+      return reply.code(201).send({ ...formatConnection(connection), checks });
+    },
+  );
+
+  api.get(
+    '/v1/connections',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'List connections, newest first',
+        querystring: listQuery,
+        response: { 200: connectionListSchema, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const who = actorOf(request);
+      const after = request.query.cursor
+        ? decodeCursor(deps.vault, who.environmentId, request.query.cursor)
+        : null;
+      const page = await service.listConnections(svc.db, who.environmentId, request.query.limit, after);
+      return {
+        data: page.data.map(formatConnection),
+        nextCursor: page.next ? encodeCursor(deps.vault, who.environmentId, page.next) : null,
+      };
+    },
+  );
+
+  api.get(
+    '/v1/connections/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'One connection (never any secret; the client id shows masked)',
+        params: idParams,
+        response: { 200: connectionApiSchema, ...errorResponses(401, 404) },
+      },
+    },
+    async (request) => {
+      const who = actorOf(request);
+      return formatConnection(await service.getConnection(svc.db, who.environmentId, request.params.id));
+    },
+  );
+
+  api.patch(
+    '/v1/connections/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Rename, change settings or rotate credentials (new credentials are checked first)',
+        params: idParams,
+        body: connectionPatchSchema,
+        response: {
+          200: connectionApiSchema.extend({ checks: z.array(checkStepSchema).nullable() }),
+          ...errorResponses(400, 401, 404, 409, 422),
+        },
+      },
+    },
+    async (request) => {
+      const { connection, checks } = await service.patchConnection(
+        svc,
+        actorOf(request),
+        request.params.id,
+        request.body,
+      );
+      return { ...formatConnection(connection), checks };
+    },
+  );
+
+  api.delete(
+    '/v1/connections/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Remove a connection and its stored credentials',
+        params: idParams,
+        response: { 204: z.null().describe('Deleted'), ...errorResponses(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await service.deleteConnection(svc, actorOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  api.post(
+    '/v1/connections/:id/check',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Health check now: runs the checks and records the status',
+        params: idParams,
+        response: {
+          200: checkResultSchema.extend({ id: z.string(), connection: connectionApiSchema }),
+          ...errorResponses(401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { connection, checks } = await service.recheckConnection(
+        svc,
+        actorOf(request),
+        request.params.id,
+      );
+      return {
+        id: connection.id,
+        status: connection.status,
+        checks,
+        connection: formatConnection(connection),
+      };
+    },
+  );
+}

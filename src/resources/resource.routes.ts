@@ -1,0 +1,305 @@
+import { z } from 'zod';
+import type { AppDeps } from '../app.js';
+import { errorResponses } from '../http/errors.js';
+import type { ApiInstance } from '../http/types.js';
+import type { X3Client } from '../x3/index.js';
+import { customerCreateSchema, customerUpdateSchema } from '../x3/resources/customers.js';
+import { openCursor, sealCursor } from './cursor.js';
+import {
+  accountBalanceSchema,
+  customerSchema,
+  deliverySchema,
+  itemSchema,
+  journalEntrySchema,
+  purchaseOrderSchema,
+  salesOrderSchema,
+  supplierInvoiceSchema,
+} from './resource.models.js';
+import {
+  accountBalanceListQuery,
+  customerListQuery,
+  deliveryListQuery,
+  filtersOf,
+  includeQuery,
+  itemGetQuery,
+  itemListQuery,
+  journalEntryListQuery,
+  purchaseOrderListQuery,
+  salesOrderListQuery,
+  supplierInvoiceListQuery,
+} from './resource.queries.js';
+import { registerSalesOrderCreate } from './sales-order.routes.js';
+
+/** A list the client can page through, and read by key. */
+interface PagedResource {
+  page(options: Record<string, unknown>): Promise<{ data: object[]; nextCursor: string | null }>;
+  get(key: never, options?: never): Promise<object>;
+}
+
+interface ListDef {
+  path: string;
+  tag: string;
+  plural: string;
+  model: z.ZodType;
+  query: z.ZodObject;
+  pick: (client: X3Client) => PagedResource;
+  /** API filters → client filters, when they differ. */
+  toClient?: (filters: Record<string, unknown>) => Record<string, unknown>;
+}
+
+const connectionParams = z.object({ id: z.string().min(1).max(100) });
+
+/** A plain copy for the answer: X3's payload goes out only when asked for. */
+export function present(record: object, includeRaw: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...record };
+  if (includeRaw) out.raw = (record as { raw?: unknown }).raw ?? null;
+  return out;
+}
+
+const LISTS: ListDef[] = [
+  {
+    path: 'customers',
+    tag: 'customers',
+    plural: 'customers (BPCUSTOMER)',
+    model: customerSchema,
+    query: customerListQuery,
+    pick: (c) => c.customers as unknown as PagedResource,
+  },
+  {
+    path: 'items',
+    tag: 'items',
+    plural: 'items (ITMMASTER), with stock by site when ?site= is given',
+    model: itemSchema,
+    query: itemListQuery,
+    pick: (c) => c.items as unknown as PagedResource,
+    toClient: (f) => (f.site !== undefined ? { ...f, withStock: true } : f),
+  },
+  {
+    path: 'sales-orders',
+    tag: 'sales orders',
+    plural: 'sales orders (SORDER) with their lines',
+    model: salesOrderSchema,
+    query: salesOrderListQuery,
+    pick: (c) => c.salesOrders as unknown as PagedResource,
+  },
+  {
+    path: 'purchase-orders',
+    tag: 'purchase orders',
+    plural: 'purchase orders (PORDER) with their lines',
+    model: purchaseOrderSchema,
+    query: purchaseOrderListQuery,
+    pick: (c) => c.purchaseOrders as unknown as PagedResource,
+  },
+  {
+    path: 'supplier-invoices',
+    tag: 'supplier invoices',
+    plural: 'supplier invoices (PINVOICE) with their lines',
+    model: supplierInvoiceSchema,
+    query: supplierInvoiceListQuery,
+    pick: (c) => c.supplierInvoices as unknown as PagedResource,
+  },
+  {
+    path: 'journal-entries',
+    tag: 'journal entries',
+    plural: 'journal entries (GACCENTRY) with their lines',
+    model: journalEntrySchema,
+    query: journalEntryListQuery,
+    pick: (c) => c.journalEntries as unknown as PagedResource,
+  },
+  {
+    path: 'account-balances',
+    tag: 'account balances',
+    plural: 'account balances (BALANCE), per period and in total',
+    model: accountBalanceSchema,
+    query: accountBalanceListQuery,
+    pick: (c) => c.accountBalances as unknown as PagedResource,
+  },
+  {
+    path: 'deliveries',
+    tag: 'deliveries',
+    plural: 'deliveries (SDELIVERY) with their lines',
+    model: deliverySchema,
+    query: deliveryListQuery,
+    pick: (c) => c.deliveries as unknown as PagedResource,
+  },
+];
+
+interface GetDef {
+  path: string;
+  tag: string;
+  summary: string;
+  model: z.ZodType;
+  params: z.ZodObject;
+  query: z.ZodObject;
+  read: (client: X3Client, params: Record<string, string>, query: Record<string, unknown>) => Promise<object>;
+}
+
+const key = (name: string, max = 30) => z.string().min(1).max(max).describe(name);
+
+const GETS: GetDef[] = [
+  {
+    path: 'customers/:code',
+    tag: 'customers',
+    summary: 'One customer with its addresses',
+    model: customerSchema,
+    params: connectionParams.extend({ code: key('Customer code (BPCNUM)', 15) }),
+    query: includeQuery,
+    read: (c, p) => c.customers.get(p.code!),
+  },
+  {
+    path: 'items/:ref',
+    tag: 'items',
+    summary: 'One item with its units and stock by storage site',
+    model: itemSchema,
+    params: connectionParams.extend({ ref: key('Item reference (ITMREF)', 20) }),
+    query: itemGetQuery,
+    read: (c, p, q) => c.items.get(p.ref!, q.site === undefined ? {} : { site: q.site as string }),
+  },
+  {
+    path: 'sales-orders/:number',
+    tag: 'sales orders',
+    summary: 'One sales order with its lines',
+    model: salesOrderSchema,
+    params: connectionParams.extend({ number: key('Order number (SOHNUM)') }),
+    query: includeQuery,
+    read: (c, p) => c.salesOrders.get(p.number!),
+  },
+  {
+    path: 'purchase-orders/:number',
+    tag: 'purchase orders',
+    summary: 'One purchase order with its lines',
+    model: purchaseOrderSchema,
+    params: connectionParams.extend({ number: key('Order number (POHNUM)') }),
+    query: includeQuery,
+    read: (c, p) => c.purchaseOrders.get(p.number!),
+  },
+  {
+    path: 'supplier-invoices/:number',
+    tag: 'supplier invoices',
+    summary: 'One supplier invoice with its lines',
+    model: supplierInvoiceSchema,
+    params: connectionParams.extend({ number: key('Invoice number (NUM)') }),
+    query: includeQuery,
+    read: (c, p) => c.supplierInvoices.get(p.number!),
+  },
+  {
+    path: 'journal-entries/:type/:number',
+    tag: 'journal entries',
+    summary: 'One journal entry with its lines',
+    model: journalEntrySchema,
+    params: connectionParams.extend({ type: key('Entry type (TYP)', 5), number: key('Entry number (NUM)') }),
+    query: includeQuery,
+    read: (c, p) => c.journalEntries.get([p.type!, p.number!]),
+  },
+  {
+    path: 'deliveries/:number',
+    tag: 'deliveries',
+    summary: 'One delivery with its lines',
+    model: deliverySchema,
+    params: connectionParams.extend({ number: key('Delivery number (SDHNUM)') }),
+    query: includeQuery,
+    read: (c, p) => c.deliveries.get(p.number!),
+  },
+];
+
+/** Every business-document route under /v1/connections/{id}. */
+export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<void> {
+  for (const def of LISTS) {
+    api.get(
+      `/v1/connections/:id/${def.path}`,
+      {
+        schema: {
+          tags: [def.tag],
+          summary: `List ${def.plural}`,
+          params: connectionParams,
+          querystring: def.query,
+          response: {
+            200: z.object({ data: z.array(def.model), nextCursor: z.string().nullable() }),
+            ...errorResponses(400, 401, 404, 422, 502, 503, 504),
+          },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const query = request.query as Record<string, unknown>;
+        const filters = filtersOf(query);
+        const position =
+          typeof query.cursor === 'string'
+            ? openCursor(deps.vault, id, def.path, filters, query.cursor)
+            : undefined;
+        const { client } = await deps.connections.get(request.auth.environmentId, id);
+        const clientFilters = def.toClient ? def.toClient(filters) : filters;
+        const page = await def.pick(client).page({
+          ...clientFilters,
+          pageSize: query.limit as number,
+          ...(position !== undefined ? { cursor: position } : {}),
+        });
+        const includeRaw = query.include === 'raw';
+        return {
+          data: page.data.map((r) => present(r, includeRaw)),
+          nextCursor: page.nextCursor ? sealCursor(deps.vault, id, def.path, filters, page.nextCursor) : null,
+        };
+      },
+    );
+  }
+
+  for (const def of GETS) {
+    api.get(
+      `/v1/connections/:id/${def.path}`,
+      {
+        schema: {
+          tags: [def.tag],
+          summary: def.summary,
+          params: def.params,
+          querystring: def.query,
+          response: { 200: def.model, ...errorResponses(400, 401, 404, 422, 502, 503, 504) },
+        },
+      },
+      async (request) => {
+        const params = request.params as Record<string, string>;
+        const query = request.query as Record<string, unknown>;
+        const { client } = await deps.connections.get(request.auth.environmentId, params.id!);
+        return present(await def.read(client, params, query), query.include === 'raw');
+      },
+    );
+  }
+
+  const codeParams = connectionParams.extend({ code: key('Customer code (BPCNUM)', 15) });
+
+  api.post(
+    '/v1/connections/:id/customers',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'Create a customer in X3',
+        params: connectionParams,
+        body: customerCreateSchema,
+        response: { 201: customerSchema, ...errorResponses(400, 401, 404, 422, 502, 503, 504) },
+      },
+    },
+    async (request, reply) => {
+      const { client } = await deps.connections.get(request.auth.environmentId, request.params.id);
+      const created = await client.customers.create(request.body);
+      return reply.code(201).send(present(created, false) as never);
+    },
+  );
+
+  api.patch(
+    '/v1/connections/:id/customers/:code',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'Change a customer in X3 (only the fields given)',
+        params: codeParams,
+        body: customerUpdateSchema,
+        response: { 200: customerSchema, ...errorResponses(400, 401, 404, 422, 502, 503, 504) },
+      },
+    },
+    async (request) => {
+      const { client } = await deps.connections.get(request.auth.environmentId, request.params.id);
+      return present(await client.customers.update(request.params.code, request.body), false) as never;
+    },
+  );
+
+  registerSalesOrderCreate(api, deps);
+}
