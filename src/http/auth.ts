@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Db } from '../db/index.js';
+import type { RequestAuth } from '../environments/environment.js';
+import { authenticate, createUsageRecorder } from '../environments/environment.service.js';
+import { ApiError } from './errors.js';
+
+const AUTH = Symbol('auth');
+
+export function isApiPath(url: string): boolean {
+  return url === '/v1' || url.startsWith('/v1/') || url.startsWith('/v1?');
+}
+
+/**
+ * Authenticates every /v1 request from `Authorization: Bearer <api key>` (hashed lookup) and
+ * sets `request.auth`. Runs before routing decisions are visible to the caller, so an unknown
+ * /v1 path answers 401 to a stranger rather than revealing which paths exist.
+ */
+export function registerAuth(app: FastifyInstance, db: Db): { flush(): Promise<void> } {
+  const usage = createUsageRecorder(db, {
+    onError: (err) => app.log.warn({ err }, 'could not record when an API key was last used'),
+  });
+  app.decorateRequest('auth', {
+    getter(this: FastifyRequest & { [AUTH]?: RequestAuth }) {
+      const auth = this[AUTH];
+      if (!auth) throw new Error('request.auth read on a route that is not authenticated');
+      return auth;
+    },
+    setter(this: FastifyRequest & { [AUTH]?: RequestAuth }, value: RequestAuth) {
+      this[AUTH] = value;
+    },
+  });
+  app.addHook('onRequest', async (request) => {
+    if (!isApiPath(request.url)) return;
+    const header = request.headers.authorization;
+    if (!header) {
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'Send your API key in the Authorization header: "Bearer x3b_live_…".',
+        undefined,
+        {
+          headers: { 'www-authenticate': 'Bearer' },
+        },
+      );
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) {
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'The Authorization header must be "Bearer" followed by your API key.',
+        undefined,
+        {
+          headers: { 'www-authenticate': 'Bearer' },
+        },
+      );
+    }
+    const found = await authenticate(db, match[1]!);
+    if (!found) {
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'This API key is not valid: it is unknown or has been revoked.',
+        undefined,
+        {
+          headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+        },
+      );
+    }
+    request.auth = { environmentId: found.environmentId, apiKeyId: found.apiKeyId };
+    request.log = request.log.child({ environmentId: found.environmentId, apiKeyId: found.apiKeyId });
+    usage.record(found.apiKeyId);
+  });
+  return usage;
+}
