@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createX3Client, type X3ClientOptions } from './client.js';
+import { createX3Client } from './client.js';
+import type { X3ClientOptions } from './options.js';
 import {
   X3AuthError,
   X3NotFoundError,
