@@ -1,5 +1,8 @@
 import { connectionRoutes } from '../connections/connection.routes.js';
 import { environmentRoutes } from '../environments/environment.routes.js';
+import { mappingRoutes } from '../mappings/mapping.routes.js';
+import { orderRoutes } from '../orders/order.routes.js';
+import { webhookRoutes } from '../webhooks/webhook.routes.js';
 import { resourceRoutes } from '../resources/resource.routes.js';
 import type { RoutePlugin } from './types.js';
 
@@ -12,4 +15,7 @@ export const routePlugins: RoutePlugin[] = [
   environmentRoutes,
   connectionRoutes,
   resourceRoutes,
+  mappingRoutes,
+  orderRoutes,
+  webhookRoutes,
 ];
