@@ -116,6 +116,8 @@ export function ConnectionWizard() {
     // A failing step already explains itself; keep the error box for failures outside the steps.
     if (err && !views.some((s) => s.state === 'failed')) setError(err);
     setBusy(null);
+    // On a narrow window the checks sit below the form: bring the outcome into view.
+    document.getElementById('checks-title')?.scrollIntoView({ block: 'nearest' });
     if (kind === 'save' && !err && result) {
       const id = result.id ?? result.connection?.id ?? null;
       await reloadConnections();

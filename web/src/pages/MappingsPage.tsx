@@ -325,7 +325,9 @@ export function MappingsPage({ connectionId, kind }: { connectionId: string; kin
               >
                 {busy === 'save'
                   ? 'Saving…'
-                  : `Save ${changed.length || ''} change${changed.length === 1 ? '' : 's'}`}
+                  : changed.length
+                    ? `Save ${changed.length} change${changed.length === 1 ? '' : 's'}`
+                    : 'Saved'}
               </button>
             </div>
             <form

@@ -111,6 +111,10 @@ export function OrderDetailPage({ connectionId, quoteId }: { connectionId: strin
   );
 }
 
+function words(v: string | null | undefined): string {
+  return v ? v.replace(/_/g, ' ') : '—';
+}
+
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="fact">
@@ -162,7 +166,8 @@ function OrderSection({ order, error }: { order: SalesOrder | null; error: unkno
             <Fact label="Order date">{dash(order.orderDate)}</Fact>
             <Fact label="Requested delivery">{dash(order.requestedDeliveryDate)}</Fact>
             <Fact label="Customer reference">{dash(order.customerOrderReference)}</Fact>
-            <Fact label="Delivery">{dash(order.deliveryStatus)}</Fact>
+            <Fact label="Delivery">{words(order.deliveryStatus)}</Fact>
+            <Fact label="Invoicing">{words(order.invoiceStatus)}</Fact>
             <Fact label="Total excl. tax">
               {dash(order.totalExcludingTax)} {order.currency ?? ''}
             </Fact>

@@ -228,13 +228,17 @@ function NestedValue({ name, value }: { name: string; value: unknown }) {
     if (value.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) {
       const rows = value as X3Record[];
       const keys = [...new Set(rows.flatMap((x) => Object.keys(x)))].filter(
-        (k) => k !== 'raw' && rows.every((x) => x[k] === null || typeof x[k] !== 'object'),
+        (k) =>
+          k !== 'raw' && rows.every((x) => x[k] === null || typeof x[k] !== 'object' || isScalarList(x[k])),
       );
       const columns: Column<X3Record>[] = keys.map((k) => ({
         key: k,
         label: humanize(k),
         numeric: rows.every((x) => typeof x[k] === 'number'),
-        render: (x) => dash(x[k]),
+        render: (x) => {
+          const v = x[k];
+          return Array.isArray(v) ? v.filter((e) => e !== null && e !== '').join(', ') || '—' : dash(v);
+        },
       }));
       return (
         <div className="nested">
@@ -271,6 +275,10 @@ function NestedValue({ name, value }: { name: string; value: unknown }) {
       </dl>
     </div>
   );
+}
+
+function isScalarList(v: unknown): boolean {
+  return Array.isArray(v) && v.every((e) => e === null || typeof e !== 'object');
 }
 
 function humanize(key: string): string {
