@@ -1,0 +1,197 @@
+import { Writable } from 'node:stream';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from './app.js';
+import { openTestStore, testBackends, testConfig } from './db/test-support/stores.js';
+import type { Store } from './db/index.js';
+import { createApiKey, createEnvironment, revokeApiKey } from './environments/index.js';
+
+describe.each(testBackends)('app on %s', (kind) => {
+  let store: Store & { dispose(): Promise<void> };
+  let app: App;
+  let url: string;
+  const logs: string[] = [];
+  let keyA: string;
+  let keyAId: string;
+  let keyB: string;
+
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    const logStream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs.push(chunk.toString());
+        done();
+      },
+    });
+    app = await createApp(testConfig({ logLevel: 'info' }), { store, logStream, jobs: false });
+    url = await app.start();
+    const envA = await createEnvironment(store.db, `env-a-${kind}`);
+    const envB = await createEnvironment(store.db, `env-b-${kind}`);
+    ({
+      key: keyA,
+      apiKey: { id: keyAId },
+    } = await createApiKey(store.db, envA.id, 'a'));
+    ({ key: keyB } = await createApiKey(store.db, envB.id, 'b'));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await store?.dispose();
+  });
+
+  const get = (path: string, key?: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, { headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } });
+
+  it('answers /healthz and /readyz', async () => {
+    const health = await get('/healthz');
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(health.headers.get('x-request-id')).toMatch(/^req_/);
+    const ready = await get('/readyz');
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('echoes a well-formed request id and replaces a hostile one', async () => {
+    expect(
+      (await get('/healthz', undefined, { 'x-request-id': 'abc-123' })).headers.get('x-request-id'),
+    ).toBe('abc-123');
+    expect(
+      (await get('/healthz', undefined, { 'x-request-id': 'a b\tc' })).headers.get('x-request-id'),
+    ).toMatch(/^req_/);
+  });
+
+  it('refuses /v1 calls without a valid key in the error shape', async () => {
+    for (const [key, pattern] of [
+      [undefined, /Authorization header/],
+      ['x3b_live_notarealkey', /not valid/],
+      [`x3b_live_${'A'.repeat(43)}`, /not valid/],
+    ] as const) {
+      const res = await get('/v1/me', key);
+      expect(res.status).toBe(401);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('unauthorized');
+      expect(body.error.message).toMatch(pattern);
+    }
+    const basic = await fetch(`${url}/v1/me`, { headers: { authorization: 'Basic dTpw' } });
+    expect(basic.status).toBe(401);
+    // A stranger learns nothing about which /v1 paths exist.
+    expect((await get('/v1/does-not-exist')).status).toBe(401);
+  });
+
+  it('shows each key its own environment only', async () => {
+    const a = (await (await get('/v1/me', keyA)).json()) as {
+      environment: { name: string };
+      apiKey: { prefix: string };
+    };
+    const b = (await (await get('/v1/me', keyB)).json()) as { environment: { name: string } };
+    expect(a.environment.name).toBe(`env-a-${kind}`);
+    expect(b.environment.name).toBe(`env-b-${kind}`);
+    expect(a.apiKey.prefix).toBe(`${keyA.slice(0, 15)}…`);
+    expect(JSON.stringify(a)).not.toContain(keyA);
+  });
+
+  it('answers an unknown authenticated route with 404 in the error shape', async () => {
+    const res = await get('/v1/does-not-exist', keyA);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
+  it('refuses a revoked key', async () => {
+    const env = await createEnvironment(store.db, `env-revoke-${kind}`);
+    const { key, apiKey } = await createApiKey(store.db, env.id, 'short-lived');
+    expect((await get('/v1/me', key)).status).toBe(200);
+    expect(await revokeApiKey(store.db, apiKey.id)).toBe(true);
+    const res = await get('/v1/me', key);
+    expect(res.status).toBe(401);
+  });
+
+  it('records when a key was last used', async () => {
+    await get('/v1/me', keyA);
+    await app.deps.store.db.selectFrom('api_keys').select('id').execute();
+    let row: { last_used_at: Date | null } | undefined;
+    for (let i = 0; i < 50 && !row?.last_used_at; i++) {
+      row = await store.db
+        .selectFrom('api_keys')
+        .select('last_used_at')
+        .where('id', '=', keyAId)
+        .executeTakeFirst();
+    }
+    expect(row?.last_used_at).toBeInstanceOf(Date);
+  });
+
+  it('publishes a valid OpenAPI 3.1 document with bearer auth', async () => {
+    const doc = (await (await get('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(doc.paths['/v1/me']).toBeDefined();
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('renders the reference at /docs', async () => {
+    const res = await fetch(`${url}/docs`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('swagger');
+    expect(html).not.toMatch(/https?:\/\/(unpkg|cdn)/);
+  });
+
+  it('exposes request durations by route at /metrics', async () => {
+    await get('/healthz');
+    const text = await (await get('/metrics')).text();
+    expect(text).toMatch(
+      /x3bridge_http_request_duration_seconds_count\{[^}]*route="\/healthz"[^}]*status_code="200"/,
+    );
+  });
+
+  it('never writes an API key or authorization header to the log', async () => {
+    await get('/v1/me', keyA);
+    await get('/v1/me', keyB);
+    const all = logs.join('');
+    expect(all.length).toBeGreaterThan(0);
+    expect(all).not.toContain(keyA);
+    expect(all).not.toContain(keyB);
+    expect(all.toLowerCase()).not.toContain('bearer x3b_live_');
+  });
+});
+
+describe('graceful stop', () => {
+  it('lets a running request finish, then refuses new ones and closes its own store', async () => {
+    let onIncoming: (() => void) | null = null;
+    const logStream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        const line = chunk.toString();
+        if (line.includes('incoming request') && line.includes('/readyz')) onIncoming?.();
+        done();
+      },
+    });
+    const app = await createApp(testConfig({ logLevel: 'info' }), { logStream });
+    const url = await app.start();
+    // Hold the database so /readyz is still running when stop begins.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const isHolding = new Promise<void>((r) => (holding = r));
+    const tx = app.deps.store.db.transaction().execute(async () => {
+      holding();
+      await held;
+    });
+    await isHolding;
+    const routed = new Promise<void>((r) => (onIncoming = r));
+    const inFlight = fetch(`${url}/readyz`);
+    await routed;
+    const stopping = app.stop();
+    release();
+    await tx;
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    await stopping;
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    await expect(app.deps.store.executeSql('select 1')).rejects.toThrow();
+  });
+});
