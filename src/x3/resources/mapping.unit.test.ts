@@ -262,7 +262,7 @@ describe('model mapping', () => {
       number: 'ODP001',
       fiscalYear: 2026,
       totalDebit: '100.10',
-      totalCredit: '100.10',
+      totalCredit: '100.1',
     });
     expect(je.lines[1]).toMatchObject({ side: 'credit' });
     const bal = mapAccountBalance({
