@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBackends } from '../src/db/test-support/stores.js';
+import { DEMO_CREDENTIALS } from '../src/simulator/index.js';
+import { startApiFixture, type ApiFixture } from './api-support.js';
+
+const readOnlyClient = {
+  clientId: DEMO_CREDENTIALS.readOnly.clientId,
+  clientSecret: DEMO_CREDENTIALS.readOnly.clientSecret,
+};
+
+describe.each(testBackends)('connections API on %s', (kind) => {
+  let f: ApiFixture;
+
+  beforeAll(async () => {
+    f = await startApiFixture(kind);
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  async function countConnections(): Promise<number> {
+    const res = await f.call('GET', '/v1/connections?limit=500');
+    expect(res.status).toBe(200);
+    return res.body.data.length;
+  }
+
+  it('runs the dry run without storing anything', async () => {
+    const res = await f.call('POST', '/v1/connections/check', f.connectionBody());
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBeNull();
+    expect(res.body.status).toBe('active');
+    expect(res.body.checks.map((c: { step: string; ok: boolean }) => [c.step, c.ok])).toEqual([
+      ['token', true],
+      ['test_read', true],
+    ]);
+    expect(await countConnections()).toBe(0);
+  });
+
+  it('creates, lists, reads, patches, re-checks and deletes a connection', async () => {
+    const created = await f.call('POST', '/v1/connections', f.connectionBody({ externalId: 'aldgate' }));
+    expect(created.status).toBe(201);
+    expect(created.body.id).toMatch(/^con_/);
+    expect(created.body.status).toBe('active');
+    expect(created.body.auth).toEqual({ type: 'client_credentials', clientIdHint: 'aldg…tion' });
+    expect(created.body.checks).toHaveLength(2);
+    expect(created.text).not.toContain('aldgate-demo-secret');
+    const id = created.body.id as string;
+
+    const dup = await f.call('POST', '/v1/connections', f.connectionBody({ externalId: 'aldgate' }));
+    expect(dup.status).toBe(409);
+
+    const list = await f.call('GET', '/v1/connections');
+    expect(list.body.data.map((c: { id: string }) => c.id)).toContain(id);
+    expect(list.body.nextCursor).toBeNull();
+
+    const one = await f.call('GET', `/v1/connections/${id}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({
+      id,
+      folder: 'ALDGATE',
+      externalId: 'aldgate',
+      baseUrl: f.simulator.url,
+    });
+
+    const renamed = await f.call('PATCH', `/v1/connections/${id}`, {
+      name: 'Aldgate (renamed)',
+      settings: { timeoutMs: 20000 },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('Aldgate (renamed)');
+    expect(renamed.body.settings.timeoutMs).toBe(20000);
+    expect(renamed.body.settings.tokenEndpointAuthMethod).toBe('client_secret_basic');
+
+    const badRotation = await f.call('PATCH', `/v1/connections/${id}`, {
+      auth: { type: 'client_credentials', clientId: 'aldgate-integration', clientSecret: 'not-the-secret' },
+    });
+    expect(badRotation.status).toBe(422);
+    expect(badRotation.body.error.code).toBe('x3_auth_failed');
+    // The old credentials still work: nothing was saved.
+    const stillFine = await f.call('POST', `/v1/connections/${id}/check`);
+    expect(stillFine.status).toBe(200);
+    expect(stillFine.body.status).toBe('active');
+
+    const rotated = await f.call('PATCH', `/v1/connections/${id}`, {
+      auth: {
+        type: 'client_credentials',
+        ...{ clientId: 'aldgate-integration', clientSecret: 'aldgate-demo-secret' },
+        tokenEndpointAuthMethod: 'client_secret_post',
+      },
+    });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.settings.tokenEndpointAuthMethod).toBe('client_secret_post');
+    expect(rotated.body.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
+
+    const read = await f.call('GET', `/v1/connections/${id}/customers/C0001`);
+    expect(read.status).toBe(200);
+
+    const other = await f.callB('GET', `/v1/connections/${id}`);
+    expect(other.status).toBe(404);
+    expect((await f.callB('DELETE', `/v1/connections/${id}`)).status).toBe(404);
+    expect((await f.callB('POST', `/v1/connections/${id}/check`)).status).toBe(404);
+
+    const deleted = await f.call('DELETE', `/v1/connections/${id}`);
+    expect(deleted.status).toBe(204);
+    expect((await f.call('GET', `/v1/connections/${id}`)).status).toBe(404);
+    expect((await f.call('GET', `/v1/connections/${id}/customers/C0001`)).status).toBe(404);
+  });
+
+  it('records a status change when a health check fails, and back', async () => {
+    const created = await f.call('POST', '/v1/connections', f.connectionBody({ name: 'status' }));
+    const id = created.body.id as string;
+    f.simulator.setFaults([{ match: { path: '/oauth2/token' }, action: 'status', status: 401 }]);
+    let res: Awaited<ReturnType<typeof f.call>>;
+    try {
+      res = await f.call('POST', `/v1/connections/${id}/check`);
+    } finally {
+      f.simulator.clearFaults();
+    }
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('auth_failed');
+    expect(res.body.connection.lastError.code).toBe('x3_auth_failed');
+    const back = await f.call('POST', `/v1/connections/${id}/check`);
+    expect(back.body.status).toBe('active');
+    expect(back.body.connection.lastError).toBeNull();
+    const events = await f.store.db
+      .selectFrom('audit_events')
+      .select(['action', 'data'])
+      .where('subject_id', '=', id)
+      .where('action', '=', 'connection.status_changed')
+      .execute();
+    expect(events.map((e) => [e.data.from, e.data.to])).toEqual([
+      ['active', 'auth_failed'],
+      ['auth_failed', 'active'],
+    ]);
+    await f.call('DELETE', `/v1/connections/${id}`);
+  });
+
+  describe('tells each wizard failure apart, and stores nothing', () => {
+    const cases: Array<[string, () => Promise<Record<string, unknown>>, string, string | null]> = [
+      [
+        'a port where nothing listens',
+        async () => f.connectionBody({ baseUrl: `http://127.0.0.1:${await f.closedPort()}` }),
+        'x3_unreachable',
+        'token',
+      ],
+      [
+        'a wrong client secret',
+        async () =>
+          f.connectionBody({
+            auth: { type: 'client_credentials', clientId: 'aldgate-integration', clientSecret: 'wrong' },
+          }),
+        'x3_auth_failed',
+        'token',
+      ],
+      [
+        'an unknown folder',
+        async () => f.connectionBody({ folder: 'NOSUCHFOLDER' }),
+        'x3_folder_not_found',
+        'test_read',
+      ],
+      [
+        'a client without rights on BPCUSTOMER',
+        async () =>
+          f.connectionBody({
+            auth: { type: 'client_credentials', ...readOnlyClient },
+          }),
+        'x3_permission_denied',
+        'test_read',
+      ],
+      [
+        'a non-http URL',
+        async () => f.connectionBody({ baseUrl: 'ftp://127.0.0.1/' }),
+        'invalid_host',
+        'token',
+      ],
+      [
+        'a private host not allowed',
+        async () => f.connectionBody({ baseUrl: 'http://10.0.0.1:8124' }),
+        'invalid_host',
+        'token',
+      ],
+      [
+        'the cloud metadata address',
+        async () => f.connectionBody({ baseUrl: 'http://169.254.169.254/' }),
+        'invalid_host',
+        'token',
+      ],
+    ];
+
+    it.each(cases)('%s', async (_name, body, code, step) => {
+      const before = await countConnections();
+      const input = await body();
+      for (const path of ['/v1/connections/check', '/v1/connections']) {
+        const res = await f.call('POST', path, input);
+        expect(res.status).toBe(422);
+        expect(res.body.error.code).toBe(code);
+        expect(res.body.error.message.length).toBeGreaterThan(10);
+        expect(res.body.error.details.fix.length).toBeGreaterThan(10);
+        expect(res.body.error.details.step).toBe(step);
+        const failing = res.body.error.details.checks.find((c: { ok: boolean }) => !c.ok);
+        expect(failing.step).toBe(step);
+      }
+      expect(await countConnections()).toBe(before);
+    });
+
+    it('points at the allowlist for a private host', async () => {
+      const res = await f.call(
+        'POST',
+        '/v1/connections',
+        f.connectionBody({ baseUrl: 'http://10.0.0.1:8124' }),
+      );
+      expect(res.body.error.details.fix).toContain('X3BRIDGE_ALLOW_PRIVATE_HOSTS');
+    });
+  });
+
+  it('validates the body and names the fields', async () => {
+    const res = await f.call('POST', '/v1/connections', { name: '', folder: 'ALDGATE' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_body');
+  });
+
+  it('pages the connection list with a cursor that cannot be forged', async () => {
+    const ids: string[] = [];
+    for (const name of ['p1', 'p2', 'p3']) {
+      ids.push((await f.call('POST', '/v1/connections', f.connectionBody({ name }))).body.id);
+    }
+    const first = await f.call('GET', '/v1/connections?limit=2');
+    expect(first.body.data).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await f.call(
+      'GET',
+      `/v1/connections?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(second.status).toBe(200);
+    const seen = [...first.body.data, ...second.body.data].map((c: { id: string }) => c.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    const forged = await f.call(
+      'GET',
+      `/v1/connections?cursor=${encodeURIComponent(`${first.body.nextCursor}x`)}`,
+    );
+    expect(forged.status).toBe(400);
+    const elsewhere = await f.callB(
+      'GET',
+      `/v1/connections?cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(elsewhere.status).toBe(400);
+    for (const id of ids) await f.call('DELETE', `/v1/connections/${id}`);
+  });
+});
