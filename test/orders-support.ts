@@ -1,0 +1,98 @@
+import { expect } from 'vitest';
+import type { ApiFixture } from './api-support.js';
+import { orderServices } from '../src/orders/order.deps.js';
+import { processPendingQuotes } from '../src/orders/order.service.js';
+
+export const FAR_FUTURE_MS = 24 * 3_600_000;
+
+/** Polls `check` until it returns true; no fixed sleeps, a bounded number of turns. */
+export async function waitFor(check: () => Promise<boolean> | boolean, what: string, turns = 400): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+export async function simJson(f: ApiFixture, path: string, init?: RequestInit): Promise<any> {
+  const res = await fetch(`${f.simulator.url}${path}`, init);
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
+export async function setFaults(f: ApiFixture, rules: unknown[]): Promise<void> {
+  const res = await fetch(`${f.simulator.url}/__sim/faults`, {
+    method: rules.length ? 'PUT' : 'DELETE',
+    headers: { 'content-type': 'application/json' },
+    ...(rules.length ? { body: JSON.stringify({ rules }) } : {}),
+  });
+  expect(res.status).toBeLessThan(300);
+}
+
+export async function simOrders(f: ApiFixture): Promise<Array<Record<string, any>>> {
+  const body = await simJson(f, '/__sim/folders/ALDGATE/SORDER');
+  return Array.isArray(body) ? body : (body.records ?? body.data ?? body.$resources ?? []);
+}
+
+export async function simRequests(f: ApiFixture): Promise<Array<{ method: string; path: string; status: number }>> {
+  const body = await simJson(f, '/__sim/requests');
+  return Array.isArray(body) ? body : (body.requests ?? body.data ?? []);
+}
+
+export async function countSorderPosts(f: ApiFixture): Promise<number> {
+  return (await simRequests(f)).filter((r) => r.method === 'POST' && r.path.includes('/SORDER')).length;
+}
+
+/** Creates the Aldgate connection and maps every product and customer the tests use. */
+export async function connectAndMap(f: ApiFixture, settings?: Record<string, unknown>): Promise<string> {
+  const created = await f.call('POST', '/v1/connections', f.connectionBody(settings ? { settings } : {}));
+  expect(created.status, created.text).toBe(201);
+  const id = created.body.id as string;
+  const products = await f.call('PUT', `/v1/connections/${id}/mappings/products`, [
+    { productCode: 'P-BOX-S', itemRef: 'BOX-S-200' },
+    { productCode: 'P-BOX-M', itemRef: 'BOX-M-400' },
+    { productCode: 'P-TAPE', itemRef: 'TAPE-48-BRN' },
+  ]);
+  expect(products.status, products.text).toBe(200);
+  const customers = await f.call('PUT', `/v1/connections/${id}/mappings/customers`, [
+    { customerAccount: 'ACC-1001', customerCode: 'C0001' },
+    { customerAccount: 'ACC-1002', customerCode: 'C0002' },
+  ]);
+  expect(customers.status, customers.text).toBe(200);
+  return id;
+}
+
+export function quoteBody(overrides: Record<string, unknown> = {}) {
+  return {
+    customerAccount: 'ACC-1001',
+    requestedDeliveryDate: '2099-12-07',
+    reference: 'Q-REF',
+    site: 'ALD01',
+    lines: [
+      { productCode: 'P-BOX-S', quantity: 500, unitPrice: 0.42 },
+      { productCode: 'P-TAPE', quantity: 12 },
+    ],
+    ...overrides,
+  };
+}
+
+/**
+ * Drives retries to the end the way the worker would, with the clock moved past every backoff,
+ * after letting every create X3 is still working on finish (so a lookup never races it).
+ */
+export async function drainPending(f: ApiFixture, rounds = 20): Promise<void> {
+  const { orders } = orderServices(f.app.deps);
+  for (let i = 0; i < rounds; i++) {
+    const sends = await f.store.executeSql('select coalesce(sum(sends), 0)::int as n from quotes');
+    const expected = Number(sends.rows[0].n);
+    await waitFor(async () => (await countSorderPosts(f)) >= expected, 'X3 to finish every create it was sent');
+    const r = await processPendingQuotes(orders, { now: new Date(Date.now() + FAR_FUTURE_MS), concurrency: 8 });
+    const open = await f.store.executeSql(`select count(*)::int as n from quotes where status in ('pending','sending')`);
+    if (r.processed === 0 && Number(open.rows[0].n) === 0) return;
+  }
+  throw new Error('quotes still pending after every retry round');
+}
+
+export async function inBatches<T>(items: T[], size: number, fn: (t: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
