@@ -36,9 +36,12 @@ export function rebuildBalances(folder: Folder): void {
       const pence = Math.round(Number(line.AMTLED) * 100);
       if (line.SNS === 1) row.debit[period] = row.debit[period]! + pence;
       else row.credit[period] = row.credit[period]! + pence;
-      row.record.UPDDATTIM = entry.UPDDATTIM;
-      row.record.UPDUSR = entry.UPDUSR;
-      row.record.$etag = entry.$etag;
+      // The row changes whenever a later entry touches it: it carries that entry's stamps.
+      if (String(entry.$etag) > String(row.record.$etag ?? '')) {
+        row.record.UPDDATTIM = entry.UPDDATTIM;
+        row.record.UPDUSR = entry.UPDUSR;
+        row.record.$etag = entry.$etag;
+      }
     }
   }
   const store = storeOf(folder, 'BALANCE');

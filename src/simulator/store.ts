@@ -2,6 +2,7 @@
 // (nothing is held for them); only seeded, created or changed records live in memory, in an
 // overlay kept in key order so that keyset paging is a merge of two sorted sequences.
 import { keyOf, type ClassDef } from './schema.js';
+import { equalityKey } from './sdata/values.js';
 import type { X3Record } from './types.js';
 
 /** Records computed from their position; keys ascend with the position. */
@@ -108,7 +109,7 @@ export class ClassStore {
     if (this.base) return undefined;
     const index = this.indexes.get(prop);
     if (!index) return undefined;
-    return [...(index.get(String(value)) ?? [])].sort();
+    return [...(index.get(equalityKey(value)) ?? [])].sort();
   }
 
   *scan(options: ScanOptions = {}): Generator<X3Record> {
@@ -183,7 +184,7 @@ export class ClassStore {
 
   private index(key: string, record: X3Record): void {
     for (const [prop, index] of this.indexes) {
-      const value = String(record[prop]);
+      const value = equalityKey(record[prop]);
       let set = index.get(value);
       if (!set) index.set(value, (set = new Set()));
       set.add(key);
@@ -192,7 +193,7 @@ export class ClassStore {
 
   private unindex(key: string, record: X3Record): void {
     for (const [prop, index] of this.indexes) {
-      const value = String(record[prop]);
+      const value = equalityKey(record[prop]);
       const set = index.get(value);
       set?.delete(key);
       if (set && set.size === 0) index.delete(value);
