@@ -76,11 +76,22 @@ export function compareScalars(a: Scalar, b: Scalar): number {
 /** 1 for YYYY-MM-DD, 2 for YYYY-MM-DDT…, 0 for anything else. */
 function temporalShape(text: string): number {
   if (text.length < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return 0;
-  for (const i of DATE_DIGITS) if (!isDigitAt(text, i)) return 0;
+  // Unrolled: this runs once per record on every date filter.
+  if (
+    !isDigitAt(text, 0) ||
+    !isDigitAt(text, 1) ||
+    !isDigitAt(text, 2) ||
+    !isDigitAt(text, 3) ||
+    !isDigitAt(text, 5) ||
+    !isDigitAt(text, 6) ||
+    !isDigitAt(text, 8) ||
+    !isDigitAt(text, 9)
+  ) {
+    return 0;
+  }
   if (text.length === 10) return 1;
   return text.charCodeAt(10) === 84 ? 2 : 0;
 }
-const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
 
 /** YYYY-MM-DDThh:mm:ss(.fff)Z, the shape X3 and the simulator write. */
 function isCanonicalUtc(text: string): boolean {
@@ -89,6 +100,23 @@ function isCanonicalUtc(text: string): boolean {
   if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return false;
   const c19 = text.charCodeAt(19);
   return n === 20 ? c19 === 90 : c19 === 46;
+}
+
+/**
+ * YYYY-MM-DDThh:mm:ssZ by its punctuation. Digits are not checked: this runs per record on
+ * every updatedSince query, and text with this exact punctuation but letters in place of
+ * digits is not something X3 stores.
+ */
+export function looksWholeSecondUtc(text: string): boolean {
+  return (
+    text.length === 20 &&
+    text.charCodeAt(19) === 90 &&
+    text.charCodeAt(10) === 84 &&
+    text.charCodeAt(4) === 45 &&
+    text.charCodeAt(7) === 45 &&
+    text.charCodeAt(13) === 58 &&
+    text.charCodeAt(16) === 58
+  );
 }
 
 /** A timestamp without a zone designator is taken as UTC, as X3 writes them. */
@@ -120,13 +148,19 @@ function compareTimestampDay(text: string, date: string): number {
  */
 export function compareTemporal(value: Scalar, literal: TemporalValue): number {
   if (typeof value !== 'string') return NaN;
+  // The shape X3 writes, against a date and time: plain text order is time order.
+  if (literal.iso !== undefined && looksWholeSecondUtc(value)) {
+    return compareText(value, literal.iso);
+  }
   const shape = temporalShape(value);
   if (shape === 1) return compareText(value, literal.date);
   if (shape !== 2) return NaN;
   if (literal.iso === undefined) return compareTimestampDay(value, literal.date);
   if (isCanonicalUtc(value)) {
+    // Same fixed-width shape on both sides: plain text order is time order.
+    if (value.length === 20) return compareText(value, literal.iso);
     const head = comparePrefix(value, literal.iso, 19);
-    if (head !== 0 || value.length === 20) return head;
+    if (head !== 0) return head;
     // Same second: any non-zero fraction puts the value after the literal.
     for (let i = 20; i < value.length - 1; i++) if (value.charCodeAt(i) !== 48) return 1;
     return 0;
@@ -206,13 +240,6 @@ export function equalityKey(value: unknown): string {
   return Number.isNaN(n) ? v : String(n);
 }
 
-/** 0 blank, 1 a number or decimal string, 2 other text. */
-function orderRank(v: Scalar): number {
-  if (typeof v === 'number') return 1;
-  if (v === '') return 0;
-  return Number.isNaN(numericValue(v)) ? 2 : 1;
-}
-
 /**
  * A total order for sorting (the where comparison is not one: a number and a word do not
  * compare). Blanks first, then numbers and decimal strings by value, then other text by code
@@ -221,14 +248,11 @@ function orderRank(v: Scalar): number {
 export function orderCompare(a: unknown, b: unknown): number {
   const x = readValue(a);
   const y = readValue(b);
-  const rx = orderRank(x);
-  const ry = orderRank(y);
+  const nx = typeof x === 'number' ? x : x === '' ? NaN : numericValue(x);
+  const ny = typeof y === 'number' ? y : y === '' ? NaN : numericValue(y);
+  const rx = nx === nx ? 1 : x === '' ? 0 : 2;
+  const ry = ny === ny ? 1 : y === '' ? 0 : 2;
   if (rx !== ry) return rx < ry ? -1 : 1;
-  if (rx === 0) return 0;
-  if (rx === 1) {
-    const nx = typeof x === 'number' ? x : numericValue(x);
-    const ny = typeof y === 'number' ? y : numericValue(y);
-    return nx < ny ? -1 : nx > ny ? 1 : 0;
-  }
-  return compareText(x as string, y as string);
+  if (rx === 1) return nx < ny ? -1 : nx > ny ? 1 : 0;
+  return rx === 0 ? 0 : compareText(x as string, y as string);
 }

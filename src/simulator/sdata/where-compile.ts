@@ -9,6 +9,7 @@ import {
   compareValues,
   compileLike,
   leftChars,
+  looksWholeSecondUtc,
   numericValue,
   readValue,
   valueText,
@@ -145,7 +146,27 @@ function compareWithConstant(op: CompareOp, subject: Operand, get: Getter, c: Va
     return op === 'eq' ? eq : (r) => !eq(r);
   }
   const cmp = comparatorTo(c);
+  if (subject.kind === 'property') {
+    const raw = rawComparatorTo(c, cmp);
+    const name = subject.name;
+    return testOrder(op, (r) => raw(r[name]));
+  }
   return testOrder(op, (r) => cmp(get(r)));
+}
+
+/**
+ * The comparator applied straight to a property's stored value, skipping the general reading
+ * for the shapes that dominate real data (a plain number, a whole-second UTC timestamp).
+ */
+function rawComparatorTo(c: Value, cmp: (v: Scalar) => number): (v: unknown) => number {
+  if (typeof c === 'number') {
+    return (v) => (typeof v === 'number' ? (v < c ? -1 : v > c ? 1 : v === c ? 0 : NaN) : cmp(readValue(v)));
+  }
+  if (typeof c === 'object' && c.iso !== undefined) {
+    const iso = c.iso;
+    return (v) => (typeof v === 'string' && looksWholeSecondUtc(v) ? compareText(v, iso) : cmp(readValue(v)));
+  }
+  return (v) => cmp(readValue(v));
 }
 
 function compileCompare(op: CompareOp, leftOp: Operand, rightOp: Operand): RecordPredicate {
@@ -209,6 +230,21 @@ function compileIn(get: Getter, values: readonly Literal[]): RecordPredicate {
     return (r) => {
       const v = get(r);
       return typeof v === 'string' && set.has(v);
+    };
+  }
+  if (constants.every((c) => typeof c === 'number')) {
+    // Enum lists are short: a scan beats hashing there.
+    const numbers = constants as number[];
+    const has =
+      numbers.length <= 8
+        ? (n: number): boolean => numbers.includes(n)
+        : (
+            (set) => (n: number) =>
+              set.has(n)
+          )(new Set(numbers));
+    return (r) => {
+      const v = get(r);
+      return has(typeof v === 'number' ? v : numericValue(v));
     };
   }
   const tests = constants.map(equalityTo);

@@ -125,3 +125,48 @@ describe('every evaluation path agrees', () => {
     );
   });
 });
+
+describe('date filters take the same answer on the fast path and the general one', () => {
+  it('PROP op @literal@ equals left(PROP, 99) op @literal@', () => {
+    const stored = fc.oneof(
+      fc
+        .date({
+          min: new Date('2025-12-30T00:00:00Z'),
+          max: new Date('2026-01-02T00:00:00Z'),
+          noInvalidDate: true,
+        })
+        .chain((d) =>
+          fc.constantFrom(
+            d.toISOString(),
+            d.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            d.toISOString().slice(0, 10),
+          ),
+        ),
+      fc.constantFrom(
+        '2026-01-01T10:00:00+02:00',
+        '2026-01-01T10:00:00',
+        'abcd-ef-ghTij:kl:mnZ',
+        ' ',
+        'x',
+        5,
+      ),
+    );
+    const literal = fc.constantFrom(
+      '@2025-12-31@',
+      '@2026-01-01@',
+      '@2026-01-01T00:00:00Z@',
+      '@2026-01-01T08:00:00Z@',
+      '@2025-12-31T23:59:59Z@',
+    );
+    fc.assert(
+      fc.property(stored, literal, fc.constantFrom(...ops), (value, lit, op) => {
+        const record = { P: value };
+        const fast = compileWhere(parseWhere(`P ${op} ${lit}`))(record);
+        const general = compileWhere(parseWhere(`left(P, 99) ${op} ${lit}`))(record);
+        if (typeof value === 'string') expect(fast, `${value} ${op} ${lit}`).toBe(general);
+        else expect(fast).toBe(op === 'ne');
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
