@@ -147,7 +147,11 @@ describe.each(testBackends)('connections API on %s', (kind) => {
         'a wrong client secret',
         async () =>
           f.connectionBody({
-            auth: { type: 'client_credentials', clientId: 'aldgate-integration', clientSecret: 'wrong' },
+            auth: {
+              type: 'client_credentials',
+              clientId: 'aldgate-integration',
+              clientSecret: 'not-the-right-secret',
+            },
           }),
         'x3_auth_failed',
         'token',
