@@ -388,8 +388,10 @@ export class Transport {
           new X3UnavailableError(`X3 is busy or failing (${status})${suffix}`, extra),
         );
       }
-      // 429, 503 and transient diagnoses mean X3 turned the call away before processing it.
-      if (status === 429 || status === 503 || status === 408 || transient) {
+      // A gateway error or crash may come after the commit, whatever diagnosis rides along.
+      // Otherwise 429, 503, 408 and transient diagnoses mean X3 turned the call away unprocessed.
+      const ambiguous = status === 500 || status === 502 || status === 504 || status > 504;
+      if (!ambiguous) {
         throw new X3UnavailableError(
           `X3 turned the ${method} away (${status})${suffix} Nothing was saved.`,
           extra,
