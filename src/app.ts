@@ -142,12 +142,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     });
 
     const usage = registerAuth(server, store.db);
-    await registerOpenApi(server, { version: packageVersion(), publicUrl: config.publicUrl });
-    const spaFallback = await registerStatic(server, options.webRoot ?? WEB_DIST);
+    // A worker-only process answers the probes and metrics, not the API.
+    const servesApi = config.role !== 'worker';
+    if (servesApi) await registerOpenApi(server, { version: packageVersion(), publicUrl: config.publicUrl });
+    const spaFallback = servesApi ? await registerStatic(server, options.webRoot ?? WEB_DIST) : null;
     registerErrorHandling(server, { spaFallback });
     const api = server.withTypeProvider<ZodTypeProvider>();
     await operationsRoutes(api, deps);
-    for (const plugin of routePlugins) await plugin(api, deps);
+    if (servesApi) for (const plugin of routePlugins) await plugin(api, deps);
     await server.ready();
 
     const app: App = {
