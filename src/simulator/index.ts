@@ -10,7 +10,7 @@ import { storeOf, type Folder } from './folder.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { ALDGATE, ALDTEST } from './seed-data.js';
 import { buildFolder } from './seed.js';
-import { createSimulatorServer } from './server.js';
+import { createSimulatorServer, type ServerContext } from './server.js';
 import type { FolderSettings, SimulatorCredentials, X3Record } from './types.js';
 
 export type { SimulatorClock } from './clock.js';
@@ -84,6 +84,8 @@ export interface Simulator {
   folders: readonly string[];
   clock: SimulatorClock;
   credentials: SimulatorCredentials;
+  /** Require (or stop requiring) X-Sage-Folder on api1 calls. */
+  setStrictFolderHeader(on: boolean): void;
   /** The live settings of a folder; changes apply to the next request. */
   settings(folder: string): FolderSettings;
   setFaults(rules: FaultRule[]): void;
@@ -122,7 +124,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const faults = new FaultSet(options.faultSeed);
   const log = new RequestLog(options.requestLogSize);
   const auth = new AuthService(credentials, clock, options.tokenLifetimeSeconds ?? 300, () => baseUrl);
-  const server = createSimulatorServer({
+  const serverContext: ServerContext = {
     folders,
     auth,
     faults,
@@ -138,7 +140,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
           `x3 simulator: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
         );
     },
-  });
+  };
+  const server = createSimulatorServer(serverContext);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -161,6 +164,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     folders: [...folders.keys()],
     clock,
     credentials,
+    setStrictFolderHeader(on) {
+      serverContext.strictFolderHeader = on;
+    },
     settings: (code) => folder(code).settings,
     setFaults(rules) {
       const problem = faults.set({ rules });
