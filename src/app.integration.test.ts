@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +17,7 @@ describe.each(testBackends)('app on %s', (kind) => {
   let keyA: string;
   let keyAId: string;
   let keyB: string;
+  let webRoot: string;
 
   beforeAll(async () => {
     store = await openTestStore(kind);
@@ -23,7 +27,11 @@ describe.each(testBackends)('app on %s', (kind) => {
         done();
       },
     });
-    app = await createApp(testConfig({ logLevel: 'info' }), { store, logStream, jobs: false });
+    webRoot = mkdtempSync(join(tmpdir(), 'x3b-web-'));
+    mkdirSync(join(webRoot, 'assets'));
+    writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>x3bridge admin</title>');
+    writeFileSync(join(webRoot, 'assets', 'app.js'), 'console.log(1)');
+    app = await createApp(testConfig({ logLevel: 'info' }), { store, logStream, jobs: false, webRoot });
     url = await app.start();
     const envA = await createEnvironment(store.db, `env-a-${kind}`);
     const envB = await createEnvironment(store.db, `env-b-${kind}`);
@@ -36,6 +44,7 @@ describe.each(testBackends)('app on %s', (kind) => {
   afterAll(async () => {
     await app?.stop();
     await store?.dispose();
+    rmSync(webRoot, { recursive: true, force: true });
   });
 
   const get = (path: string, key?: string, headers: Record<string, string> = {}) =>
@@ -75,6 +84,9 @@ describe.each(testBackends)('app on %s', (kind) => {
     expect(basic.status).toBe(401);
     // A stranger learns nothing about which /v1 paths exist.
     expect((await get('/v1/does-not-exist')).status).toBe(401);
+    // Percent-escapes reach the same route, so they get the same check.
+    expect((await get('/%761/me')).status).toBe(401);
+    expect((await get('/v1/me/')).status).toBe(401);
   });
 
   it('shows each key its own environment only', async () => {
@@ -139,6 +151,23 @@ describe.each(testBackends)('app on %s', (kind) => {
     const html = await res.text();
     expect(html).toContain('swagger');
     expect(html).not.toMatch(/https?:\/\/(unpkg|cdn)/);
+  });
+
+  it('serves the admin UI with a fallback to index.html for client-side routes', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    const root = await get('/', undefined, html);
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('x3bridge admin');
+    expect(await (await get('/assets/app.js')).text()).toBe('console.log(1)');
+    const deep = await get('/connections/conn_123/orders', undefined, html);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('x3bridge admin');
+    const missingAsset = await get('/assets/missing.js', undefined, html);
+    expect(missingAsset.status).toBe(404);
+    expect(((await missingAsset.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    // API paths never fall back to the UI.
+    expect((await get('/v1/nothing', keyA, html)).status).toBe(404);
+    expect((await get('/v1/nothing', undefined, html)).status).toBe(401);
   });
 
   it('exposes request durations by route at /metrics', async () => {

@@ -30,7 +30,10 @@ export function registerAuth(app: FastifyInstance, db: Db): { flush(): Promise<v
     },
   });
   app.addHook('onRequest', async (request) => {
-    if (!isApiPath(request.url)) return;
+    // Either the matched route (the router decodes percent-escapes, so `/%761/me` is /v1/me)
+    // or the raw URL (paths that only the 404 handler or the UI's wildcard match) makes it an API call.
+    const route = request.routeOptions.url;
+    if (!isApiPath(request.url) && !(route && isApiPath(route))) return;
     const header = request.headers.authorization;
     if (!header) {
       throw new ApiError(
