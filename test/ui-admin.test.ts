@@ -1,0 +1,260 @@
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app.js';
+import { openTestStore } from '../src/db/test-support/stores.js';
+import { createApiKey, createEnvironment } from '../src/environments/index.js';
+import { createSimulator } from '../src/simulator/index.js';
+
+// The admin UI in real headless Chromium, against the real server (createApp on port 0) and the
+// X3 simulator over real HTTP. One server, one simulator and one browser for the whole file:
+// the scenarios run in order, as a person would (connect, map, see the order).
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WEB = join(ROOT, 'web');
+const DIST = join(WEB, 'dist');
+// Screenshots for the README are refreshed on demand (UPDATE_SCREENSHOTS=1); otherwise they go
+// to a temporary folder so a test run leaves the work tree as it was.
+const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the UI when web/dist is missing or older than its sources (`npm run build` does it too). */
+async function ensureUiBuilt(): Promise<void> {
+  const index = join(DIST, 'index.html');
+  const sources = Math.max(newestMtime(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+function isoDateInDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('admin UI in a browser', () => {
+  let store: Awaited<ReturnType<typeof openTestStore>>;
+  let sim: { url: string; close(): Promise<void> };
+  let app: App;
+  let url: string;
+  let apiKey: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let shotDir: string;
+  let connectionId: string;
+  const pageErrors: string[] = [];
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+  };
+
+  const shot = async (name: string, p: Page = page) => {
+    await p.screenshot({ path: join(shotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  };
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    shotDir = UPDATE_SCREENSHOTS
+      ? join(ROOT, 'docs', 'screenshots')
+      : await mkdtemp(join(tmpdir(), 'x3bridge-ui-'));
+    mkdirSync(shotDir, { recursive: true });
+
+    sim = await createSimulator({ port: 0 });
+    store = await openTestStore('pglite');
+    // The simulator listens on loopback, which the egress guard refuses unless allowed.
+    const config = { ...store.config, port: 0, host: '127.0.0.1', allowPrivateHosts: ['127.0.0.1'] };
+    app = await createApp(config, { store, webRoot: DIST });
+    url = await app.start();
+    const env = await createEnvironment(store.db, 'ui-test');
+    ({ key: apiKey } = await createApiKey(store.db, env.id, 'ui'));
+
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await store?.dispose();
+    await sim?.close();
+    if (!UPDATE_SCREENSHOTS && shotDir) await rm(shotDir, { recursive: true, force: true });
+  });
+
+  it('refuses a wrong API key and accepts the right one', async () => {
+    await page.goto(url);
+    await page.getByLabel('API key', { exact: true }).fill('x3b_live_not-a-real-key');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('unauthorized');
+    await shot('api-key');
+
+    await page.getByLabel('API key', { exact: true }).fill(apiKey);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('No connection yet').waitFor();
+  });
+
+  it('runs the wizard: a wrong secret shows the failing step and its fix, the right one saves', async () => {
+    await page.getByRole('link', { name: 'New connection' }).first().click();
+    await page.getByLabel('Name', { exact: true }).fill('Aldgate Packaging Solutions');
+    await page.getByLabel(/External id/).fill('aldgate');
+    await page.getByLabel('Host URL', { exact: true }).fill(sim.url);
+    await page.getByLabel('Folder', { exact: true }).fill('ALDGATE');
+    await page.getByLabel('Client ID', { exact: true }).fill('aldgate-integration');
+    await page.getByLabel('Client secret', { exact: true }).fill('not-the-secret');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+
+    const token = page.locator('[data-step="token"]');
+    await page.locator('[data-step="token"][data-state="failed"]').waitFor();
+    expect(await token.locator('.error-code').textContent()).toBe('x3_auth_failed');
+    const fix = (await token.locator('.fix').textContent()) ?? '';
+    expect(fix.toLowerCase()).toMatch(/secret/);
+    expect(await page.locator('[data-step="test_read"]').getAttribute('data-state')).toBe('skipped');
+    await shot('wizard-failed');
+
+    await page.getByLabel('Client secret', { exact: true }).fill('aldgate-demo-secret');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.locator('[data-step="test_read"][data-state="ok"]').waitFor();
+    expect(await token.getAttribute('data-state')).toBe('ok');
+    expect(await token.locator('.step-meta').textContent()).toMatch(/^\d+ ms$/);
+    await shot('wizard-ok');
+
+    await page.getByRole('button', { name: 'Save connection' }).click();
+    await page.locator('.connection').first().waitFor();
+    expect(await page.locator('.connection .badge').first().textContent()).toBe('active');
+
+    const list = await api('GET', '/v1/connections');
+    const data = list.body?.data as { id: string; name: string }[];
+    expect(data.map((c) => c.name)).toEqual(['Aldgate Packaging Solutions']);
+    connectionId = data[0]!.id;
+
+    await page.getByRole('button', { name: 'Re-check Aldgate Packaging Solutions' }).click();
+    await page.locator('.connection [data-step="test_read"][data-state="ok"]').waitFor();
+    await shot('connections');
+  });
+
+  it('maps a product code by accepting a suggestion', async () => {
+    await page.getByRole('link', { name: 'Mappings' }).first().click();
+    await page.getByText('No product codes yet').waitFor();
+    await page.getByLabel('Add a product code', { exact: true }).fill('box-s-200');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByLabel('Add a product code', { exact: true }).fill('GIFTWRAP-RED');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByLabel('Search', { exact: true }).fill('');
+    expect(await page.getByTestId('unmapped-count').textContent()).toBe('2');
+
+    await page.getByRole('button', { name: 'Suggest matches' }).click();
+    const accept = page.getByRole('button', { name: 'Accept BOX-S-200 for box-s-200' });
+    await accept.waitFor();
+    await accept.click();
+    expect(await page.getByLabel('X3 item reference for box-s-200').inputValue()).toBe('BOX-S-200');
+    expect(await page.getByTestId('unmapped-count').textContent()).toBe('1');
+    await shot('mappings');
+
+    await page.getByRole('button', { name: /^Save 1 change$/ }).click();
+    await page.getByText('Saved 1 mapping.').waitFor();
+    const saved = await api('GET', `/v1/connections/${connectionId}/mappings/products`);
+    expect(
+      (saved.body?.data as { productCode: string; itemRef: string }[]).map((m) => [m.productCode, m.itemRef]),
+    ).toEqual([['box-s-200', 'BOX-S-200']]);
+  });
+
+  it('shows an accepted quote with its X3 order number, lines and deliveries', async () => {
+    const customers = await api('PUT', `/v1/connections/${connectionId}/mappings/customers`, [
+      { customerAccount: 'ACC-1001', customerCode: 'C0001' },
+    ]);
+    expect(customers.status).toBe(200);
+    const accepted = await api('POST', `/v1/connections/${connectionId}/quotes/Q-UI-0001/accept`, {
+      customerAccount: 'ACC-1001',
+      requestedDeliveryDate: isoDateInDays(30),
+      reference: 'Q-UI-0001',
+      lines: [{ productCode: 'box-s-200', quantity: 500, unitPrice: 0.42 }],
+    });
+    expect(accepted.status).toBe(201);
+    const orderNumber = accepted.body?.orderNumber as string;
+    expect(orderNumber).toMatch(/^SO/);
+
+    await page.getByRole('link', { name: 'Orders' }).first().click();
+    const row = page.locator('tr[data-key="Q-UI-0001"]');
+    await row.waitFor();
+    expect(await row.locator('.order-number').textContent()).toBe(orderNumber);
+    expect(await row.locator('.badge').textContent()).toBe('created');
+    await shot('orders');
+
+    await row.getByRole('button', { name: 'Open quote Q-UI-0001' }).click();
+    await page.locator('table.data tr[data-key="1000"]').waitFor();
+    expect(await page.locator('table.data tr[data-key="1000"]').textContent()).toContain('BOX-S-200');
+    await page.getByText('Not shipped yet').waitFor();
+    await shot('order-detail');
+  });
+
+  it('browses X3 records with paging and a detail view', async () => {
+    await page.getByRole('link', { name: 'Records' }).first().click();
+    await page.locator('table.data tbody tr').first().waitFor();
+    await page.getByLabel('Per page', { exact: true }).selectOption('25');
+    const firstPage = await page.locator('table.data tbody tr').first().getAttribute('data-key');
+    await page.getByRole('button', { name: `Open ${firstPage}` }).click();
+    await page.locator('.detail').getByRole('heading', { name: 'Addresses', exact: true }).waitFor();
+    await shot('records');
+
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page.getByLabel('Search', { exact: true }).fill('BOX-S-200');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('tr[data-key="BOX-S-200"]').waitFor();
+    await page.getByRole('button', { name: 'Open BOX-S-200' }).click();
+    await page.locator('.detail').getByRole('heading', { name: 'Stock', exact: true }).waitFor();
+    await shot('records-item');
+  });
+
+  it('works on a narrow window', async () => {
+    await page.setViewportSize({ width: 400, height: 860 });
+    try {
+      await page.goto(`${url}/#/c/${encodeURIComponent(connectionId)}/orders`);
+      await page.locator('tr[data-key="Q-UI-0001"]').waitFor();
+      const overflow = (await page.evaluate(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      )) as number;
+      expect(overflow).toBeLessThanOrEqual(0);
+      await shot('orders-narrow');
+      await page.goto(`${url}/#/c/${encodeURIComponent(connectionId)}/mappings/products`);
+      await page.locator('[data-source="box-s-200"]').waitFor();
+      await shot('mappings-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
