@@ -132,6 +132,15 @@ describe.each(testBackends)('connections API on %s', (kind) => {
       ['active', 'auth_failed'],
       ['auth_failed', 'active'],
     ]);
+    const sent = await f.store.db
+      .selectFrom('webhook_events')
+      .select(['data'])
+      .where('type', '=', 'connection.status_changed')
+      .execute();
+    const mine = sent
+      .map((e) => e.data as { connectionId: string; status: string })
+      .filter((d) => d.connectionId === id);
+    expect(mine.map((d) => d.status)).toEqual(['auth_failed', 'active']);
     await f.call('DELETE', `/v1/connections/${id}`);
   });
 

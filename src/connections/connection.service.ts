@@ -30,9 +30,11 @@ export type StatusChangeListener = (
   event: {
     environmentId: string;
     connectionId: string;
+    name: string;
     from: ConnectionStatus;
     to: ConnectionStatus;
     at: Date;
+    reason: { code: string; message: string } | null;
   },
 ) => Promise<void>;
 
@@ -42,7 +44,10 @@ export interface ConnectionServiceDeps {
   access: X3Access;
   clients: ConnectionClients;
   log: Pick<Logger, 'info' | 'warn'>;
+  /** Called inside the transaction that records a status change. */
   onStatusChange?: StatusChangeListener;
+  /** Called after that transaction committed (say, to send the webhook at once). */
+  afterStatusChange?: () => Promise<void>;
 }
 
 export interface Actor {
@@ -183,7 +188,7 @@ async function recordStatus(
   outcome: CheckOutcome,
   extra: repo.ConnectionUpdate = {},
 ): Promise<Connection> {
-  return deps.db.transaction().execute(async (tx) => {
+  const updated = await deps.db.transaction().execute(async (tx) => {
     const updated = await repo.updateConnection(tx, who.environmentId, before.id, {
       ...extra,
       status: outcome.status,
@@ -203,10 +208,14 @@ async function recordStatus(
         from: before.status,
         to: updated.status,
         at: updated.updatedAt,
+        name: updated.name,
+        reason: outcome.failure ? { code: outcome.failure.code, message: outcome.failure.message } : null,
       });
     }
     return updated;
   });
+  if (before.status !== updated.status) await deps.afterStatusChange?.();
+  return updated;
 }
 
 /** Health check of a stored connection: runs the wizard's checks and records the status. */
