@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../app.js';
+import { openTestStore, testBackends } from '../db/test-support/stores.js';
+import { demoConfigOverrides, startDemo, type Demo } from './demo.js';
+
+describe.each(testBackends)('demo tenant on %s', (kind) => {
+  let store: Awaited<ReturnType<typeof openTestStore>>;
+  let app: App;
+  let url: string;
+  const demos: Demo[] = [];
+
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    app = await createApp({ ...store.config, ...demoConfigOverrides(store.config) }, { store, jobs: false });
+    url = await app.start();
+  });
+  afterAll(async () => {
+    for (const d of demos) await d.stop();
+    await app?.stop();
+    await store?.dispose();
+  });
+
+  const get = (key: string, path: string) =>
+    fetch(`${url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+  it('connects Aldgate through the wizard, and reuses it on restart with a fresh key', async () => {
+    const first = await startDemo(app.deps);
+    demos.push(first);
+    expect(first.connection.status).toBe('active');
+    expect(first.connection.baseUrl).toBe(first.simulator.url);
+    expect((await get(first.apiKey, `/v1/connections/${first.connectionId}/customers/C0001`)).status).toBe(
+      200,
+    );
+    await first.stop();
+
+    const second = await startDemo(app.deps);
+    demos.push(second);
+    expect(second.connectionId).toBe(first.connectionId);
+    expect(second.environmentId).toBe(first.environmentId);
+    expect(second.connection.baseUrl).toBe(second.simulator.url);
+    expect((await get(first.apiKey, '/v1/connections')).status).toBe(401);
+    const list = await get(second.apiKey, '/v1/connections');
+    const body = (await list.json()) as { data: Array<{ id: string; status: string }> };
+    expect(body.data.map((c) => c.id)).toEqual([first.connectionId]);
+    expect(body.data[0]?.status).toBe('active');
+    expect((await get(second.apiKey, `/v1/connections/${second.connectionId}/customers/C0001`)).status).toBe(
+      200,
+    );
+  });
+});
+
+describe('demo without the allowlist', () => {
+  it('says which setting is missing', async () => {
+    const store = await openTestStore('pglite');
+    const app = await createApp(store.config, { store, jobs: false });
+    try {
+      await expect(startDemo(app.deps)).rejects.toThrow(/X3BRIDGE_ALLOW_PRIVATE_HOSTS/);
+    } finally {
+      await app.stop();
+      await store.dispose();
+    }
+  });
+});
