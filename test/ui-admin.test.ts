@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,7 @@ import { createSimulator } from '../src/simulator/index.js';
 // X3 simulator over real HTTP. One server, one simulator and one browser for the whole file:
 // the scenarios run in order, as a person would (connect, map, see the order).
 
+const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB = join(ROOT, 'web');
 const DIST = join(WEB, 'dist');
@@ -46,8 +49,19 @@ async function ensureUiBuilt(): Promise<void> {
   const index = join(DIST, 'index.html');
   const sources = Math.max(newestMtime(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  // A separate process: inside vitest NODE_ENV is `test`, which would bundle React's development build.
+  await execFileAsync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      join(WEB, 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } },
+  );
 }
 
 function isoDateInDays(days: number): string {
@@ -171,17 +185,24 @@ describe('admin UI in a browser', () => {
     await page.getByText('No product codes yet').waitFor();
     await page.getByLabel('Add a product code', { exact: true }).fill('box-s-200');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
-    await page.getByLabel('Add a product code', { exact: true }).fill('GIFTWRAP-RED');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    // The platform's product list, as its admin would export it from a spreadsheet.
+    await page.getByLabel('CSV file to import').setInputFiles({
+      name: 'products.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'productCode;name\r\nBOX-M-400;Medium shipping box\r\nTAPE48CLR;Clear packing tape 48mm\r\nGIFTWRAP-RED;Red gift wrap\r\n',
+      ),
+    });
+    await page.getByText('Imported 3 rows from products.csv (3 new)').waitFor();
     await page.getByLabel('Search', { exact: true }).fill('');
-    expect(await page.getByTestId('unmapped-count').textContent()).toBe('2');
+    expect(await page.getByTestId('unmapped-count').textContent()).toBe('4');
 
     await page.getByRole('button', { name: 'Suggest matches' }).click();
     const accept = page.getByRole('button', { name: 'Accept BOX-S-200 for box-s-200' });
     await accept.waitFor();
     await accept.click();
     expect(await page.getByLabel('X3 item reference for box-s-200').inputValue()).toBe('BOX-S-200');
-    expect(await page.getByTestId('unmapped-count').textContent()).toBe('1');
+    expect(await page.getByTestId('unmapped-count').textContent()).toBe('3');
     await shot('mappings');
 
     await page.getByRole('button', { name: /^Save 1 change$/ }).click();
@@ -218,6 +239,20 @@ describe('admin UI in a browser', () => {
     await page.locator('table.data tr[data-key="1000"]').waitFor();
     expect(await page.locator('table.data tr[data-key="1000"]').textContent()).toContain('BOX-S-200');
     await page.getByText('Not shipped yet').waitFor();
+
+    // The warehouse ships part of the order in X3; the detail shows the delivery after a refresh.
+    const shipped = await fetch(`${sim.url}/__sim/folders/ALDGATE/deliveries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ salesOrder: orderNumber, lines: [{ lineNumber: 1000, quantity: 200 }] }),
+    });
+    expect(shipped.ok).toBe(true);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('.delivery').waitFor();
+    expect(await page.locator('.delivery').textContent()).toContain('BOX-S-200 × 200');
+    expect(
+      await page.locator('table.data tr[data-key="1000"] td[data-label="To deliver"]').textContent(),
+    ).toBe('300');
     await shot('order-detail');
   });
 

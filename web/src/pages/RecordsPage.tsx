@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { X3Record } from '../api';
-import { Empty, ErrorBox, Spinner, dash } from '../components/common';
+import { Empty, ErrorBox, Spinner, dash, formatTime } from '../components/common';
 import { DataTable, type Column } from '../components/DataTable';
 import { useAsync } from '../hooks';
 import { cellValue, resourceById, resources, type ResourceDef } from '../resources';
@@ -211,7 +211,7 @@ function RecordDetail({
         {scalars.map(([k, v]) => (
           <div className="fact" key={k}>
             <dt>{humanize(k)}</dt>
-            <dd>{dash(v)}</dd>
+            <dd>{/At$/.test(k) && typeof v === 'string' ? formatTime(v) : dash(v)}</dd>
           </div>
         ))}
       </dl>
