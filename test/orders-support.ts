@@ -6,7 +6,11 @@ import { processPendingQuotes } from '../src/orders/order.service.js';
 export const FAR_FUTURE_MS = 24 * 3_600_000;
 
 /** Polls `check` until it returns true; no fixed sleeps, a bounded number of turns. */
-export async function waitFor(check: () => Promise<boolean> | boolean, what: string, turns = 400): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  turns = 400,
+): Promise<void> {
   for (let i = 0; i < turns; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 25));
@@ -34,7 +38,9 @@ export async function simOrders(f: ApiFixture): Promise<Array<Record<string, any
   return Array.isArray(body) ? body : (body.records ?? body.data ?? body.$resources ?? []);
 }
 
-export async function simRequests(f: ApiFixture): Promise<Array<{ method: string; path: string; status: number }>> {
+export async function simRequests(
+  f: ApiFixture,
+): Promise<Array<{ method: string; path: string; status: number }>> {
   const body = await simJson(f, '/__sim/requests');
   return Array.isArray(body) ? body : (body.requests ?? body.data ?? []);
 }
@@ -80,17 +86,47 @@ export function quoteBody(overrides: Record<string, unknown> = {}) {
  * Drives retries to the end the way the worker would, with the clock moved past every backoff,
  * after letting every create X3 is still working on finish (so a lookup never races it).
  */
-export async function drainPending(f: ApiFixture, rounds = 20): Promise<void> {
+async function totalSends(f: ApiFixture): Promise<number> {
+  const sends = await f.store.executeSql('select coalesce(sum(sends), 0)::int as n from quotes');
+  return Number(sends.rows[0].n);
+}
+
+/** Empties the simulator's (bounded) request log and notes how many creates were sent so far. */
+export async function startCounting(f: ApiFixture): Promise<number> {
+  await fetch(`${f.simulator.url}/__sim/requests`, { method: 'DELETE' });
+  return totalSends(f);
+}
+
+export async function drainPending(
+  f: ApiFixture,
+  connections: string[],
+  settled: () => Promise<boolean> = async () => true,
+  rounds = 20,
+): Promise<void> {
   const { orders } = orderServices(f.app.deps);
   for (let i = 0; i < rounds; i++) {
-    const sends = await f.store.executeSql('select coalesce(sum(sends), 0)::int as n from quotes');
-    const expected = Number(sends.rows[0].n);
-    await waitFor(async () => (await countSorderPosts(f)) >= expected, 'X3 to finish every create it was sent');
-    const r = await processPendingQuotes(orders, { now: new Date(Date.now() + FAR_FUTURE_MS), concurrency: 8 });
-    const open = await f.store.executeSql(`select count(*)::int as n from quotes where status in ('pending','sending')`);
+    await waitFor(settled, 'X3 to finish every create it is still working on');
+    // The client pauses calls to X3 after repeated failures; wait until a read goes through.
+    for (const c of connections) {
+      await waitFor(
+        async () => (await f.call('GET', `/v1/connections/${c}/items?limit=1`)).status === 200,
+        'the X3 client to resume calls',
+        800,
+      );
+    }
+    const r = await processPendingQuotes(orders, {
+      now: new Date(Date.now() + FAR_FUTURE_MS),
+      concurrency: 8,
+    });
+    const open = await f.store.executeSql(
+      `select count(*)::int as n from quotes where status in ('pending','sending')`,
+    );
     if (r.processed === 0 && Number(open.rows[0].n) === 0) return;
   }
-  throw new Error('quotes still pending after every retry round');
+  const left = await f.store.executeSql(
+    `select q.quote_id, q.status, q.last_error, o.state, o.next_attempt_at, o.lease_until from quotes q join order_outbox o using (connection_id, quote_id) where q.status in ('pending','sending') limit 3`,
+  );
+  throw new Error(`quotes still pending after every retry round: ${JSON.stringify(left.rows)}`);
 }
 
 export async function inBatches<T>(items: T[], size: number, fn: (t: T) => Promise<unknown>): Promise<void> {

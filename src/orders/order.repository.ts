@@ -198,7 +198,7 @@ export async function dueOutbox(db: DbExecutor, now: Date, limit: number) {
         eb.and([eb('state', '=', 'sending'), eb('lease_until', '<=', now)]),
       ]),
     )
-    .orderBy('next_attempt_at')
+    .orderBy(sql`coalesce(next_attempt_at, lease_until)`)
     .limit(limit)
     .execute();
 }
