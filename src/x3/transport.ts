@@ -111,9 +111,14 @@ export class Transport {
   readonly #retry: RetryPolicy;
   #auth: AuthStrategy | undefined;
   #redact: (text: string) => string = (t) => t;
+  readonly #observed: boolean;
 
   constructor(options: TransportOptions) {
     this.#o = options;
+    this.#observed =
+      options.hooks.onRequest !== undefined ||
+      options.hooks.onResponse !== undefined ||
+      options.logger !== undefined;
     const { limits } = options;
     this.#bulkhead = bulkhead(limits.maxConcurrent, limits.maxQueue);
     this.#breaker = circuitBreaker(handleWhen(countsAgainstBreaker), {
@@ -186,32 +191,35 @@ export class Transport {
     );
 
   async #guarded(method: HttpMethod, url: URL, run: () => Promise<X3Response>): Promise<X3Response> {
-    return this.#sanitizing(async () => {
-      try {
-        return await this.#breaker.execute(run);
-      } catch (error) {
-        if (error instanceof BrokenCircuitError) {
-          throw new X3UnavailableError(
-            `Calls to X3 are paused after ${this.#o.limits.breakerThreshold} failures in a row; they resume after a short pause.`,
-            { method, url: url.href, cause: error },
-          );
-        }
-        throw error;
+    try {
+      return await this.#breaker.execute(run);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new X3UnavailableError(
+          `Calls to X3 are paused after ${this.#o.limits.breakerThreshold} failures in a row; they resume after a short pause.`,
+          { method, url: url.href, cause: error },
+        );
       }
-    });
+      throw this.#sanitize(error);
+    }
   }
 
   async #sanitizing<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof X3Error) {
-        error.message = this.#redact(error.message);
-        const diagnoses = (error as { diagnoses?: X3Diagnosis[] }).diagnoses;
-        if (Array.isArray(diagnoses)) for (const d of diagnoses) d.message = this.#redact(d.message);
-      }
-      throw error;
+      throw this.#sanitize(error);
     }
+  }
+
+  /** Every X3 error leaves through here: secrets X3 echoed back are cut from its text. */
+  #sanitize(error: unknown): unknown {
+    if (error instanceof X3Error) {
+      error.message = this.#redact(error.message);
+      const diagnoses = (error as { diagnoses?: X3Diagnosis[] }).diagnoses;
+      if (Array.isArray(diagnoses)) for (const d of diagnoses) d.message = this.#redact(d.message);
+    }
+    return error;
   }
 
   #attempt(method: HttpMethod, url: URL, body: string | undefined): Promise<X3Response> {
@@ -220,7 +228,8 @@ export class Transport {
     const timeout = method === 'GET' ? this.#o.timeouts.readMs : this.#o.timeouts.writeMs;
     const kind = method === 'GET' ? 'read' : 'write';
     const run = async (): Promise<X3Response> => {
-      let authorization = await auth.authorization();
+      const pending = auth.authorization();
+      let authorization = typeof pending === 'string' ? pending : await pending;
       let answer = await this.#send(method, url, authorization, body, timeout, kind);
       // A 401 means the token was refused at the door, before any business logic ran, so one
       // replay with a fresh token is safe even for a write. Only one: a second 401 is final.
@@ -273,34 +282,34 @@ export class Transport {
     kind: 'api' | 'token',
   ): Promise<RawAnswer> {
     const started = performance.now();
-    const event = { method, url: url.pathname + url.search, kind };
-    this.#o.hooks.onRequest?.(event);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const event = this.#observed ? { method, url: url.pathname + url.search, kind } : undefined;
+    if (event !== undefined) this.#o.hooks.onRequest?.(event);
     try {
+      // undici's own phase timeouts bound the wait for headers and then for the body, with no
+      // timer of ours per request.
       const res = await request(url, {
         dispatcher: this.#o.dispatcher,
         method,
         headers,
         body: body ?? null,
-        signal: controller.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
       const text = await res.body.text();
       const answer = { status: res.statusCode, headers: res.headers, text };
-      const durationMs = performance.now() - started;
-      this.#o.hooks.onResponse?.({ ...event, status: answer.status, durationMs });
-      this.#o.logger?.debug({ ...event, status: answer.status, durationMs }, 'x3 call');
+      if (event !== undefined) {
+        const durationMs = performance.now() - started;
+        this.#o.hooks.onResponse?.({ ...event, status: answer.status, durationMs });
+        this.#o.logger?.debug({ ...event, status: answer.status, durationMs }, 'x3 call');
+      }
       return answer;
     } catch (error) {
-      const failure = classifyNetworkError(error, controller.signal.aborted);
+      const failure = classifyNetworkError(error);
       const durationMs = performance.now() - started;
-      this.#o.hooks.onResponse?.({ ...event, durationMs, error: failure.kind });
-      this.#o.logger?.warn({ ...event, durationMs, error: failure.kind }, 'x3 call failed');
+      const failed = { method, url: url.pathname + url.search, kind, durationMs, error: failure.kind };
+      this.#o.hooks.onResponse?.(failed);
+      this.#o.logger?.warn(failed, 'x3 call failed');
       throw failure;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -332,7 +341,7 @@ export class Transport {
   }
 
   #parse(answer: RawAnswer, method: HttpMethod, url: URL, mustBeJson: boolean): unknown {
-    if (answer.text.trim() === '') return undefined;
+    if (answer.text.length === 0 || /^\s*$/.test(answer.text)) return undefined;
     try {
       return JSON.parse(answer.text) as unknown;
     } catch (cause) {

@@ -18,7 +18,7 @@ export function createBasicAuth(options: BasicAuth, baseUrl: URL): AuthStrategy 
   const header = `Basic ${encoded}`;
   return {
     type: 'basic',
-    authorization: () => Promise.resolve(header),
+    authorization: () => header,
     // The same credentials would be refused again: no replay.
     rejected: () => false,
     secrets: () => [options.password, encoded],

@@ -101,7 +101,10 @@ export function createClientCredentialsAuth(
   return {
     type: 'client_credentials',
     cache,
-    authorization: async () => `Bearer ${await cache.get()}`,
+    authorization: () => {
+      const fresh = cache.peek();
+      return fresh !== undefined ? `Bearer ${fresh}` : cache.get().then((token) => `Bearer ${token}`);
+    },
     rejected: (authorization) => {
       cache.invalidate(authorization.replace(/^Bearer /, ''));
       return true;

@@ -37,7 +37,10 @@ export function createConnectedAppAuth(
   return {
     type: 'connected_app',
     cache,
-    authorization: async () => `Bearer ${await cache.get()}`,
+    authorization: () => {
+      const fresh = cache.peek();
+      return fresh !== undefined ? `Bearer ${fresh}` : cache.get().then((token) => `Bearer ${token}`);
+    },
     rejected: (authorization) => {
       cache.invalidate(authorization.replace(/^Bearer /, ''));
       return true;

@@ -36,6 +36,12 @@ export class TokenCache {
     return this.#mints;
   }
 
+  /** The cached token when it is still fresh, without waiting: the common path. */
+  peek(): string | undefined {
+    const token = this.#token;
+    return token !== undefined && this.#options.clock.now() < token.refreshAt ? token.value : undefined;
+  }
+
   get(): Promise<string> {
     const now = this.#options.clock.now();
     if (this.#token !== undefined && now < this.#token.refreshAt) return Promise.resolve(this.#token.value);

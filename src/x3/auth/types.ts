@@ -31,8 +31,8 @@ export type X3AuthOptions = ClientCredentialsAuth | ConnectedAppAuth | BasicAuth
 /** What the transport needs from an authentication mode. */
 export interface AuthStrategy {
   readonly type: X3AuthOptions['type'];
-  /** The `Authorization` header for the next call (mints or reuses a token). */
-  authorization(): Promise<string>;
+  /** The `Authorization` header for the next call: at once when cached, else after a mint. */
+  authorization(): string | Promise<string>;
   /**
    * X3 answered 401 to a call sent with `authorization`. Returns true when a fresh credential
    * may succeed (the cached token was dropped, or another caller already replaced it).

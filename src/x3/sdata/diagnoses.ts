@@ -30,7 +30,8 @@ export function collectDiagnoses(body: unknown): X3Diagnosis[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return [];
   const record = body as Record<string, unknown>;
   const found = list(record.$diagnoses);
-  for (const [name, value] of Object.entries(record)) {
+  for (const name in record) {
+    const value = record[name];
     if (!Array.isArray(value) || name.startsWith('$')) continue;
     value.forEach((line, index) => {
       if (line !== null && typeof line === 'object' && '$diagnoses' in line) {

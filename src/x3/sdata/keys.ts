@@ -60,13 +60,14 @@ export function resourceUrl(
   facet: Facet,
   query: SDataQuery = {},
 ): URL {
-  const url = new URL(segment, base);
-  url.searchParams.set('representation', `${representation}.${facet}`);
-  if (query.where !== undefined && query.where !== '') url.searchParams.set('where', query.where);
-  if (query.orderBy !== undefined) url.searchParams.set('orderBy', query.orderBy);
-  if (query.count !== undefined) url.searchParams.set('count', String(query.count));
-  if (query.key !== undefined) url.searchParams.set('key', query.key);
-  return url;
+  // One serialisation and one parse: this runs on every call.
+  const params = new URLSearchParams();
+  params.set('representation', `${representation}.${facet}`);
+  if (query.where !== undefined && query.where !== '') params.set('where', query.where);
+  if (query.orderBy !== undefined) params.set('orderBy', query.orderBy);
+  if (query.count !== undefined) params.set('count', String(query.count));
+  if (query.key !== undefined) params.set('key', query.key);
+  return new URL(`${base.href}${segment}?${params.toString()}`);
 }
 
 /** Splits `'TYPE~NUM'` style keys; parts are validated when the segment is built. */

@@ -1,0 +1,163 @@
+// Client overhead against raw undici calls to the same simulator, measured in one run, and the
+// client's memory while streaming a million items. The simulator runs in a child process so
+// that the RSS measured here is the client's own.
+//
+//   npx tsx bench/client.bench.ts [--reads 4000] [--items 1000000]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { createX3Client } from '../src/index.js';
+
+const CONCURRENCY = 4;
+const ROUNDS = 7;
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+// The demo client of the simulator, written out so that this process never loads the simulator.
+const DEMO_OAUTH = { clientId: 'aldgate-integration', clientSecret: 'aldgate-demo-secret' };
+
+if (process.argv[2] === '--simulator') {
+  const { createSimulator } = await import('../src/simulator/index.js');
+  const sim = await createSimulator({
+    scale: arg('scale', 1),
+    pageCap: 1000,
+    poolSize: 64,
+    quiet: true,
+    requestLogSize: 100,
+  });
+  process.stdout.write(`${sim.url}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
+} else {
+  await main();
+}
+
+async function startSimulator(scale: number): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--simulator', '--scale', String(scale)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const [url] = (await once(lines, 'line')) as [string];
+  return { url, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.stdin!.end();
+  await once(child, 'exit');
+}
+
+async function runConcurrent(total: number, call: () => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) {
+        next += 1;
+        await call();
+      }
+    }),
+  );
+  return total / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const reads = arg('reads', 4000);
+  const items = arg('items', 1_000_000);
+
+  // 1. Streaming items through the client's async iterator, RSS sampled per record batch.
+  {
+    const scale = Math.ceil(items / 1000);
+    const { url, child } = await startSimulator(scale);
+    const x3 = createX3Client({
+      baseUrl: url,
+      folder: 'ALDGATE',
+      auth: { type: 'client_credentials', ...DEMO_OAUTH },
+    });
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    let count = 0;
+    const started = performance.now();
+    for await (const item of x3.items.list({ pageSize: 1000, limit: items })) {
+      if (item.ref === '') throw new Error('empty item');
+      count += 1;
+      if (count % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+    console.log(
+      `streamed ${count} items in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)}/s); client RSS start ${mb(baseline)} MB, peak ${mb(peak)} MB (target < 150 MB)`,
+    );
+    await x3.close();
+    await stop(child);
+  }
+  // 2. Single reads: client vs raw undici, same simulator, same concurrency, alternated rounds.
+  {
+    const { url, child } = await startSimulator(1);
+    const auth = { type: 'client_credentials', ...DEMO_OAUTH } as const;
+    const x3 = createX3Client({
+      baseUrl: url,
+      folder: 'ALDGATE',
+      auth,
+      limits: { maxConcurrent: CONCURRENCY },
+    });
+    const pool = new Pool(url, { connections: CONCURRENCY });
+    const basic = Buffer.from(`${auth.clientId}:${auth.clientSecret}`).toString('base64');
+    const tokenAnswer = await pool.request({
+      path: '/oauth2/token',
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    const { access_token: token } = (await tokenAnswer.body.json()) as { access_token: string };
+    const path = "/api1/x3/erp/ALDGATE/FACILITY('ALD01')?representation=FACILITY.$details";
+    const raw = async () => {
+      const res = await pool.request({
+        path,
+        method: 'GET',
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json;vnd.sage=syracuse',
+          'x-sage-folder': 'ALDGATE',
+        },
+      });
+      const body = (await res.body.json()) as { FCY: string };
+      if (res.statusCode !== 200 || body.FCY !== 'ALD01')
+        throw new Error(`raw read failed: ${res.statusCode}`);
+    };
+    const viaClient = async () => {
+      const site = await x3.sites.get('ALD01');
+      if (site.code !== 'ALD01') throw new Error('client read failed');
+    };
+    await runConcurrent(300, raw);
+    await runConcurrent(300, viaClient);
+    // The machine is shared: rounds alternate raw and client, and the median of the per-round
+    // ratios is reported beside the ratio of the best rounds.
+    const rawRates: number[] = [];
+    const clientRates: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const r = await runConcurrent(reads, raw);
+      const c = await runConcurrent(reads, viaClient);
+      rawRates.push(r);
+      clientRates.push(c);
+      ratios.push(r / c);
+    }
+    const best = (xs: number[]) => Math.max(...xs);
+    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+    console.log(
+      `single reads (${ROUNDS} rounds of ${reads}, concurrency ${CONCURRENCY}): raw undici best ${best(rawRates).toFixed(0)}/s, client best ${best(clientRates).toFixed(0)}/s; overhead ratio median ${median.toFixed(3)}, best-vs-best ${(best(rawRates) / best(clientRates)).toFixed(3)} (target <= 1.15)`,
+    );
+    await x3.close();
+    await pool.close();
+    await stop(child);
+  }
+}
