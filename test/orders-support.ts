@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON read back from the simulator's control plane */
 import { expect } from 'vitest';
 import type { ApiFixture } from './api-support.js';
 import { orderServices } from '../src/orders/order.deps.js';
@@ -18,7 +19,7 @@ export async function waitFor(
   throw new Error(`gave up waiting for ${what}`);
 }
 
-export async function simJson(f: ApiFixture, path: string, init?: RequestInit): Promise<any> {
+export async function simJson(f: ApiFixture, path: string, init?: RequestInit): Promise<unknown> {
   const res = await fetch(`${f.simulator.url}${path}`, init);
   const text = await res.text();
   return text ? JSON.parse(text) : null;
@@ -34,14 +35,14 @@ export async function setFaults(f: ApiFixture, rules: unknown[]): Promise<void> 
 }
 
 export async function simOrders(f: ApiFixture): Promise<Array<Record<string, any>>> {
-  const body = await simJson(f, '/__sim/folders/ALDGATE/SORDER');
+  const body = (await simJson(f, '/__sim/folders/ALDGATE/SORDER')) as any;
   return Array.isArray(body) ? body : (body.records ?? body.data ?? body.$resources ?? []);
 }
 
 export async function simRequests(
   f: ApiFixture,
 ): Promise<Array<{ method: string; path: string; status: number }>> {
-  const body = await simJson(f, '/__sim/requests');
+  const body = (await simJson(f, '/__sim/requests')) as any;
   return Array.isArray(body) ? body : (body.requests ?? body.data ?? []);
 }
 
