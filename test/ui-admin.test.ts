@@ -159,6 +159,14 @@ describe('admin UI in a browser', () => {
     expect(await page.locator('[data-step="test_read"]').getAttribute('data-state')).toBe('skipped');
     await shot('wizard-failed');
 
+    // Basic authentication, the legacy on-premises mode, through the same checks.
+    await page.getByRole('radio', { name: 'Basic' }).check();
+    await page.getByLabel('User', { exact: true }).fill('WEBSVC');
+    await page.getByLabel('Password', { exact: true }).fill('websvc');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.locator('[data-step="test_read"][data-state="ok"]').waitFor();
+    await page.getByRole('radio', { name: 'OAuth2 client' }).check();
+
     await page.getByLabel('Client secret', { exact: true }).fill('aldgate-demo-secret');
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.locator('[data-step="test_read"][data-state="ok"]').waitFor();
@@ -211,6 +219,43 @@ describe('admin UI in a browser', () => {
     expect(
       (saved.body?.data as { productCode: string; itemRef: string }[]).map((m) => [m.productCode, m.itemRef]),
     ).toEqual([['box-s-200', 'BOX-S-200']]);
+
+    // Accept every suggestion scoring at least the threshold in one go.
+    await page.getByLabel(/Minimum score/).fill('95');
+    await page.getByRole('button', { name: 'Accept 1 above 95' }).click();
+    expect(await page.getByLabel('X3 item reference for BOX-M-400').inputValue()).toBe('BOX-M-400');
+    await page.getByRole('button', { name: /^Save 1 change$/ }).click();
+    await page.getByText('Saved 2 mappings.').waitFor();
+    const after = await api('GET', `/v1/connections/${connectionId}/mappings/products`);
+    expect((after.body?.data as { itemRef: string }[]).map((m) => m.itemRef).sort()).toEqual([
+      'BOX-M-400',
+      'BOX-S-200',
+    ]);
+  });
+
+  it('keeps thousands of mapping rows light: only the rows in view are in the page', async () => {
+    const lines = ['productCode,itemRef,name'];
+    for (let i = 0; i < 5000; i++) lines.push(`P-${String(i).padStart(5, '0')},,Product ${i}`);
+    await page.getByLabel('CSV file to import').setInputFiles({
+      name: 'many.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(lines.join('\n')),
+    });
+    await page.getByText('Imported 5000 rows from many.csv (5000 new)').waitFor();
+    expect(await page.getByTestId('unmapped-count').textContent()).toBe('5002');
+    const rendered = await page.locator('[role="listitem"]').count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(60);
+
+    const list = page.getByRole('list', { name: 'Product code mappings' });
+    await list.evaluate((el: { scrollTop: number; scrollHeight: number }) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await page.locator('[data-source="TAPE48CLR"]').waitFor();
+    await page.getByLabel('Search', { exact: true }).fill('P-04321');
+    await page.locator('[data-source="P-04321"]').waitFor();
+    expect(await page.locator('[role="listitem"]').count()).toBe(1);
+    await page.getByLabel('Search', { exact: true }).fill('');
   });
 
   it('shows an accepted quote with its X3 order number, lines and deliveries', async () => {
