@@ -39,6 +39,8 @@ export interface CreateAppOptions {
   webRoot?: string;
   /** Start pg-boss with the server (default true). */
   jobs?: boolean;
+  /** How long stop() lets running requests finish before cutting their connections (default 10 s). */
+  drainTimeoutMs?: number;
   /** Request body limit in bytes (default 1 MiB). */
   bodyLimit?: number;
 }
@@ -127,8 +129,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     });
     server.setValidatorCompiler(validatorCompiler);
     server.setSerializerCompiler(serializerCompiler);
+    let shuttingDown = false;
     server.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id);
+    });
+    // A request still running when stop begins ends its keep-alive socket with its answer, so
+    // closing the server does not wait for the client's idle connection to time out.
+    server.addHook('onSend', async (_request, reply) => {
+      if (shuttingDown) reply.header('connection', 'close');
     });
     server.addHook('onResponse', async (request, reply) => {
       metrics.httpRequestDuration.observe(
@@ -169,7 +177,17 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         return () =>
           (stopping ??= (async () => {
             // Stop accepting and let running requests finish, then the background work, then the store.
-            await server.close();
+            shuttingDown = true;
+            const forceClose = setTimeout(
+              () => server.server.closeAllConnections(),
+              options.drainTimeoutMs ?? 10_000,
+            );
+            forceClose.unref();
+            try {
+              await server.close();
+            } finally {
+              clearTimeout(forceClose);
+            }
             await usage.flush();
             await jobs.stop();
             await connections.closeAll();
