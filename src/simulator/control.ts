@@ -73,7 +73,13 @@ async function dump(ex: Exchange, folder: Folder, clsName: string): Promise<void
 }
 
 function folderOf(ctx: ControlContext, ex: Exchange, code: string): Folder | undefined {
-  const folder = ctx.folders.get(decodeURIComponent(code));
+  let name = code;
+  try {
+    name = decodeURIComponent(code);
+  } catch {
+    // A malformed escape cannot name a folder; the lookup below reports it as unknown.
+  }
+  const folder = ctx.folders.get(name);
   if (!folder)
     fail(ex, 404, 'not_found', `no folder ${code}; folders: ${[...ctx.folders.keys()].join(', ')}`);
   return folder;

@@ -18,6 +18,8 @@ export interface FaultTarget {
   method: string;
   path: string;
   cls?: string;
+  /** Whether the request presents a bearer token (`token_expire` only fires on those). */
+  bearer: boolean;
 }
 
 const ACTIONS: FaultAction[] = ['status', 'delay', 'reset', 'commit_then_drop', 'token_expire'];
@@ -96,6 +98,8 @@ export class FaultSet {
       if (m.class && m.class !== target.cls) continue;
       if (m.path && !target.path.includes(m.path)) continue;
       if (rule.times !== undefined && rule.times <= 0) continue;
+      // Revoking needs a token: a token mint or a basic call must not use the rule up.
+      if (rule.action === 'token_expire' && !target.bearer) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       if (rule.times !== undefined) rule.times--;
       return { ...rule };

@@ -35,6 +35,7 @@ async function applyFault(ctx: ServerContext, ex: Exchange): Promise<boolean> {
   const rule = ctx.faults.take({
     method: ex.method,
     path: decodedPath(ex.path),
+    bearer: ex.authScheme === 'bearer',
     ...(ex.cls && { cls: ex.cls }),
   });
   if (!rule) return true;
