@@ -286,13 +286,13 @@ async function streamRecords(
 async function exportCommand(resource: string, opts: ExportOptions, io: CliStreams): Promise<void> {
   const filters = filtersFor(resource, opts);
   const config = configFrom(io);
-  const vault = await createVault(config);
   const access = createX3Access(config);
   // The store is needed only to find the connection and open its secret: it is closed before
   // the records flow, so a long export does not hold the embedded database.
   let clients: ReturnType<typeof createConnectionClients> | null = null;
   const client = await withStore(config, 'x3bridge export', async (store) => {
     const { connection, environment } = await findConnectionIn(store.db, opts.connection, opts.environment);
+    const vault = await createVault(config);
     clients = createConnectionClients({ db: store.db, vault, access });
     return (await clients.get(environment.id, connection.id)).client;
   });
