@@ -6,7 +6,7 @@ import { generatedCustomers, generatedItems, generatedStock } from './generator.
 import { shipOrder } from './delivery.js';
 import { stampWrite, type WriteContext } from './rules.js';
 import { createSalesOrder } from './sales-order.js';
-import type { FolderSeed } from './seed-data.js';
+import type { FolderSeed } from './seed-types.js';
 import type { FolderSettings, X3Record } from './types.js';
 import { BLANK, EMPTY_DATE, money, stableUuid } from './util.js';
 
