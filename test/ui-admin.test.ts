@@ -312,8 +312,12 @@ describe('admin UI in a browser', () => {
 
     await page.getByRole('link', { name: 'Items' }).click();
     await page.getByLabel('Search', { exact: true }).fill('BOX-S-200');
+    await page.getByLabel('Site', { exact: true }).fill('ALD01');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.locator('tr[data-key="BOX-S-200"]').waitFor();
+    expect(await page.locator('tr[data-key="BOX-S-200"] td[data-label="Available"]').textContent()).toMatch(
+      /^\d+$/,
+    );
     await page.getByRole('button', { name: 'Open BOX-S-200' }).click();
     await page.locator('.detail').getByRole('heading', { name: 'Stock', exact: true }).waitFor();
     await shot('records-item');

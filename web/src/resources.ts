@@ -76,8 +76,18 @@ export const resources: ResourceDef[] = [
       { key: 'units', label: 'Sales unit', get: (r) => (r.units as { sales?: string } | undefined)?.sales },
       { key: 'basePrice', label: 'Base price', numeric: true },
       { key: 'active', label: 'Active' },
+      // Lists carry stock only when filtered by site (X3 reads ITMMVT per item).
+      {
+        key: 'available',
+        label: 'Available',
+        numeric: true,
+        get: (r) =>
+          Array.isArray(r.stock)
+            ? (r.stock as { available?: number }[]).reduce((n, x) => n + (x.available ?? 0), 0)
+            : null,
+      },
     ],
-    filters: [search, site],
+    filters: [search, { ...site, placeholder: 'ALD01 (adds stock)' }],
     keyOf: (r) => s(r.ref),
   },
   {
@@ -97,7 +107,7 @@ export const resources: ResourceDef[] = [
         get: (r) => money(r.totalExcludingTax, r.currency),
       },
     ],
-    filters: [from, to, customer, site],
+    filters: [search, from, to, customer, site],
     keyOf: (r) => s(r.number),
   },
   {
@@ -117,7 +127,7 @@ export const resources: ResourceDef[] = [
         get: (r) => money(r.totalExcludingTax, r.currency),
       },
     ],
-    filters: [from, to, supplier, site],
+    filters: [search, from, to, supplier, site],
     keyOf: (r) => s(r.number),
   },
   {
@@ -137,7 +147,7 @@ export const resources: ResourceDef[] = [
         get: (r) => money(r.totalIncludingTax, r.currency),
       },
     ],
-    filters: [from, to, supplier, site],
+    filters: [search, from, to, supplier, site],
     keyOf: (r) => s(r.number),
   },
   {
@@ -152,7 +162,14 @@ export const resources: ResourceDef[] = [
       { key: 'totalDebit', label: 'Debit', numeric: true },
       { key: 'totalCredit', label: 'Credit', numeric: true },
     ],
-    filters: [from, to, site],
+    filters: [
+      search,
+      from,
+      to,
+      site,
+      { name: 'journal', label: 'Journal', kind: 'text' },
+      { name: 'type', label: 'Type', kind: 'text', placeholder: 'SPINV' },
+    ],
     keyOf: (r) => `${s(r.type)}/${s(r.number)}`,
   },
   {
@@ -186,7 +203,7 @@ export const resources: ResourceDef[] = [
       { key: 'validated', label: 'Validated' },
       { key: 'invoiced', label: 'Invoiced' },
     ],
-    filters: [from, to, customer, site, { name: 'salesOrder', label: 'Sales order', kind: 'text' }],
+    filters: [search, from, to, customer, site, { name: 'salesOrder', label: 'Sales order', kind: 'text' }],
     keyOf: (r) => s(r.number),
   },
 ];

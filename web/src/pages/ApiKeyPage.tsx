@@ -61,7 +61,7 @@ export function ApiKeyPage({ onKey, notice }: { onKey: (key: string) => void; no
           spellCheck={false}
           value={key}
           onChange={(e) => setKey(e.target.value)}
-          placeholder="x3b_…"
+          placeholder="x3b_live_…"
           required
         />
         <ErrorBox error={error} />

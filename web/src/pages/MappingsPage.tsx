@@ -94,6 +94,15 @@ export function MappingsPage({ connectionId, kind }: { connectionId: string; kin
   const changed = all.filter((r) => r.target !== r.saved);
   const acceptable = all.filter((r) => !r.target && (r.suggestions?.[0]?.score ?? -1) >= threshold);
 
+  // Closing or reloading the tab would lose edits that are not saved yet.
+  const dirty = changed.length > 0;
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
   const visible = useMemo(() => {
     const q = search.trim().toLowerCase();
     return all
