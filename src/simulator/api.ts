@@ -162,6 +162,27 @@ function prototypeFor(cls: ClassDef, facet: Facet): Record<string, unknown> {
   return { $representation: cls.name, $facet: facet, $properties: properties };
 }
 
+/**
+ * X3 answers a successful create with warnings on the lines it could not fully allocate:
+ * diagnoses inside lines that a client must read but not treat as failures.
+ */
+function withLineWarnings(entry: X3Record): X3Record {
+  const lines = entry.SOHSOP as X3Record[] | undefined;
+  for (const line of lines ?? []) {
+    const allocated = Number(line.ALLQTY);
+    const needed = Number(line.QTYSTU);
+    if (allocated < needed) {
+      line.$diagnoses = [
+        {
+          $severity: 'warning',
+          $message: `Stock shortage on ${String(line.ITMREF)}: ${allocated} allocated of ${needed}`,
+        },
+      ];
+    }
+  }
+  return entry;
+}
+
 export async function handleApi(
   ctx: ApiContext,
   ex: Exchange,
@@ -247,7 +268,7 @@ export async function handleApi(
             ? createSalesOrder(writeCtx(), body.value)
             : createCustomer(writeCtx(), body.value);
         const key = cls.keyFields.map((f) => String(created[f])).join('~');
-        return reply(ex, 201, renderRecord(folder, cls, created), {
+        return reply(ex, 201, withLineWarnings(renderRecord(folder, cls, created)), {
           location: recordUrl(ctx, folder, cls, key),
         });
       } catch (err) {

@@ -67,6 +67,16 @@ describe('SORDER create', () => {
     expect(other.body.SOHNUM).toMatch(/^SOALD02/);
   });
 
+  it('warns on lines it cannot fully allocate, without failing the create', async () => {
+    const res = await post(ORDERS, order({ CUSORDREF: 'SHORT-1' }, { ITMREF: 'VOID-CHIPS', QTY: 100000 }));
+    expect(res.status).toBe(201);
+    expect(res.body.$diagnoses).toBeUndefined();
+    expect(res.body.SOHSOP[0].$diagnoses).toEqual([
+      expect.objectContaining({ $severity: 'warning', $message: expect.stringContaining('Stock shortage') }),
+    ]);
+    expect(res.body.SOHSOP[0].ALLQTY).toBeLessThan(100000);
+  });
+
   it('makes CUSORDREF searchable at once', async () => {
     await post(ORDERS, order({ CUSORDREF: 'FIND-ME-1' }));
     const found = await call(
