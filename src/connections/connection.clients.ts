@@ -31,6 +31,11 @@ export interface ConnectionClientsOptions {
   maxAgeMs?: number;
   /** Requests still running on a replaced client get this long before its sockets close. */
   closeGraceMs?: number;
+  /**
+   * How long a connection row read for a request is reused by the next ones. Changes made in
+   * this process apply at once (they invalidate); other processes see them within this time.
+   */
+  rowTtlMs?: number;
 }
 
 interface Entry {
@@ -47,6 +52,23 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
   const maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
   const closeGraceMs = options.closeGraceMs ?? 30_000;
   const cache = new Map<string, Entry>();
+  const rowTtlMs = options.rowTtlMs ?? 2_000;
+  type Found = NonNullable<Awaited<ReturnType<typeof findConnectionWithSecret>>>;
+  const rows = new Map<string, { found: Found; until: number }>();
+
+  async function findRow(environmentId: string, connectionId: string): Promise<Found | null> {
+    const rowKey = `${environmentId}\u0000${connectionId}`;
+    const hit = rows.get(rowKey);
+    if (hit && hit.until > Date.now()) return hit.found;
+    const found = await findConnectionWithSecret(options.db, environmentId, connectionId);
+    if (found && rowTtlMs > 0) {
+      if (rows.size > 10_000) rows.clear();
+      rows.set(rowKey, { found, until: Date.now() + rowTtlMs });
+    } else {
+      rows.delete(rowKey);
+    }
+    return found;
+  }
 
   function retire(entry: Entry): void {
     const timer = setTimeout(() => {
@@ -71,7 +93,7 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
   return {
     access: options.access,
     async get(environmentId, connectionId) {
-      const found = await findConnectionWithSecret(options.db, environmentId, connectionId);
+      const found = await findRow(environmentId, connectionId);
       if (!found) throw new ApiError(404, 'not_found', `No connection ${connectionId} in this environment.`);
       const { connection, credentialsSealed } = found;
       const fingerprint = fingerprintOf(connection, credentialsSealed);
@@ -99,6 +121,7 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
     },
 
     invalidate(connectionId) {
+      for (const [rowKey, row] of rows) if (row.found.connection.id === connectionId) rows.delete(rowKey);
       const entry = cache.get(connectionId);
       if (!entry) return;
       cache.delete(connectionId);
@@ -108,6 +131,7 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
     async closeAll() {
       const entries = [...cache.values()];
       cache.clear();
+      rows.clear();
       await Promise.all(entries.map((e) => e.opened.then((o) => o.close()).catch(() => undefined)));
     },
   };
