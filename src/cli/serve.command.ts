@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createApp, type App, type AppDeps } from '../app.js';
 import { loadConfig, ROLES, type AppConfig } from '../config.js';
 import { createApiKey, ensureEnvironment } from '../environments/index.js';
+import { WEB_DIST } from '../http/static.js';
 import { out, type CliIo } from './migrate.command.js';
 
 /** What `src/connections/demo.ts` provides: the simulator in-process and the Aldgate connection. */
@@ -77,7 +80,7 @@ export async function serve(
     );
     print(`  API reference  ${url}/docs`);
     print(`  OpenAPI        ${url}/openapi.json`);
-    print(`  admin UI       ${url}/`);
+    if (existsSync(join(WEB_DIST, 'index.html'))) print(`  admin UI       ${url}/`);
     if (demo && demoKey) {
       print('');
       print(

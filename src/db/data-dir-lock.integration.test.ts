@@ -33,6 +33,24 @@ describe('data folder lock', () => {
     acquireDataDirLock(dir, 'again').release();
   });
 
+  it('refuses a lock held by another live process on this host', () => {
+    const dir = tempDir();
+    // The test runner's parent process is alive and is not this process.
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({
+        pid: process.ppid,
+        hostname: hostname(),
+        command: 'x3bridge serve',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        url: 'http://127.0.0.1:3000',
+      }),
+    );
+    expect(() => acquireDataDirLock(dir, 'x3bridge keys create')).toThrow(
+      new RegExp(`x3bridge serve at http://127\\.0\\.0\\.1:3000, pid ${process.ppid}`),
+    );
+  });
+
   it('takes over a lock left by a process that died', () => {
     const dir = tempDir();
     const child = spawnSync(process.execPath, ['-e', '0']);
