@@ -141,6 +141,18 @@ describe('admin UI in a browser', () => {
     await page.getByText('No connection yet').waitFor();
   });
 
+  it('signs in from a #key= link and takes the key out of the address bar', async () => {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    try {
+      const tab = await other.newPage();
+      await tab.goto(`${url}/#key=${encodeURIComponent(apiKey)}`);
+      await tab.getByRole('heading', { name: 'Connections' }).waitFor();
+      expect(new URL(tab.url()).hash).toBe('#/connections');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('runs the wizard: a wrong secret shows the failing step and its fix, the right one saves', async () => {
     await page.getByRole('link', { name: 'New connection' }).first().click();
     await page.getByLabel('Name', { exact: true }).fill('Aldgate Packaging Solutions');

@@ -8,10 +8,10 @@ import { OrderDetailPage } from './pages/OrderDetailPage';
 import { OrdersPage } from './pages/OrdersPage';
 import { RecordsPage } from './pages/RecordsPage';
 import { href, navigate, useRoute, type Route } from './router';
-import { SessionProvider, readStoredKey, storeKey, useSession } from './session';
+import { SessionProvider, readStoredKey, storeKey, takeKeyFromHash, useSession } from './session';
 
 export function App() {
-  const [apiKey, setApiKey] = useState<string | null>(() => readStoredKey());
+  const [apiKey, setApiKey] = useState<string | null>(() => takeKeyFromHash() ?? readStoredKey());
   const [notice, setNotice] = useState<string | null>(null);
 
   const signOut = useCallback(() => {

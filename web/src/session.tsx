@@ -33,6 +33,20 @@ export function readStoredKey(): string | null {
   }
 }
 
+/**
+ * A link like `http://host:3000/#key=x3b_live_…` (what `serve --demo` can print) signs the tab in.
+ * The fragment never reaches the server; the key is moved to sessionStorage and the address bar
+ * is rewritten at once so the key does not stay in it.
+ */
+export function takeKeyFromHash(): string | null {
+  const m = /^#key=([^&]+)/.exec(window.location.hash);
+  if (!m?.[1]) return null;
+  const key = decodeURIComponent(m[1]);
+  window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/connections`);
+  storeKey(key);
+  return key;
+}
+
 export function storeKey(key: string | null): void {
   try {
     if (key) sessionStorage.setItem(KEY_STORAGE, key);
