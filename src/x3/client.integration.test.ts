@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSimulator, DEMO_CREDENTIALS, type Simulator } from '../simulator/index.js';
 import { createX3Client, type X3Client } from './client.js';
 import {
@@ -9,6 +9,7 @@ import {
   X3OutcomeUncertainError,
   X3PermissionError,
   X3RejectedError,
+  X3TimeoutError,
   X3UnavailableError,
   X3UnreachableError,
 } from './errors.js';
@@ -364,6 +365,33 @@ describe('every error type', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(X3RejectedError);
     expect((error as X3RejectedError).diagnoses.map((d) => d.message).join(' ')).toMatch(/C9999/);
+  });
+
+  it('a slow answer → X3TimeoutError on a read, X3OutcomeUncertainError on a write', async () => {
+    const x3 = createX3Client({
+      baseUrl: sim.url,
+      folder: 'ALDGATE',
+      auth: oauth,
+      limits: fastLimits,
+      timeouts: { readMs: 100, writeMs: 100 },
+    });
+    clients.push(x3);
+    await x3.sites.get('ALD01');
+    sim.clearRequests();
+    sim.setFaults([{ match: { class: 'FACILITY' }, action: 'delay', ms: 400, times: 1 }]);
+    await expect(x3.sites.get('ALD01')).rejects.toBeInstanceOf(X3TimeoutError);
+    sim.setFaults([{ match: { method: 'POST', class: 'SORDER' }, action: 'delay', ms: 400, times: 1 }]);
+    const error = await x3.salesOrders
+      .create({
+        salesSite: 'ALD01',
+        customerCode: 'C0003',
+        customerOrderReference: 'Q-SLOW',
+        lines: [{ itemRef: 'BOX-S-200', quantity: 1 }],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(X3OutcomeUncertainError);
+    // The simulator logs the POST once its delayed handling ends.
+    await vi.waitFor(() => expect(posts()).toHaveLength(1), { timeout: 5_000, interval: 20 });
   });
 
   it('invalid input is refused before anything is sent', async () => {

@@ -23,7 +23,7 @@ function codes(error: unknown): string[] {
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|DEPTH_ZERO/;
 
-export function classifyNetworkError(error: unknown): NetworkFailure {
+export function classifyNetworkError(error: unknown, timedOut = false): NetworkFailure {
   const all = codes(error);
   const has = (...list: string[]) => all.some((c) => list.includes(c));
   if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME')) {
@@ -65,7 +65,7 @@ export function classifyNetworkError(error: unknown): NetworkFailure {
       cause: error,
     };
   }
-  if (has('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT')) {
+  if (timedOut || has('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT')) {
     return { kind: 'timeout', sent: true, message: 'X3 did not answer in time.', cause: error };
   }
   if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED')) {

@@ -284,14 +284,17 @@ export class Transport {
     const started = performance.now();
     const event = this.#observed ? { method, url: url.pathname + url.search, kind } : undefined;
     if (event !== undefined) this.#o.hooks.onRequest?.(event);
+    // undici's headersTimeout and bodyTimeout run on a coarse clock (about a second), so the
+    // deadline is a timer of ours that aborts the exchange.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      // undici's own phase timeouts bound the wait for headers and then for the body, with no
-      // timer of ours per request.
       const res = await request(url, {
         dispatcher: this.#o.dispatcher,
         method,
         headers,
         body: body ?? null,
+        signal: controller.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
@@ -304,12 +307,14 @@ export class Transport {
       }
       return answer;
     } catch (error) {
-      const failure = classifyNetworkError(error);
+      const failure = classifyNetworkError(error, controller.signal.aborted);
       const durationMs = performance.now() - started;
       const failed = { method, url: url.pathname + url.search, kind, durationMs, error: failure.kind };
       this.#o.hooks.onResponse?.(failed);
       this.#o.logger?.warn(failed, 'x3 call failed');
       throw failure;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

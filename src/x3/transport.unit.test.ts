@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createX3Client } from './client.js';
 import type { X3ClientOptions } from './options.js';
+import { parseRetryAfter } from './transport.js';
 import {
   X3AuthError,
   X3NotFoundError,
@@ -277,6 +278,43 @@ describe('transport over loopback', () => {
     await x3.close();
   });
 
+  it('retries the token endpoint on 503 and reads a lower-case bearer without expires_in as 300 s', async () => {
+    let now = 1_000_000;
+    const x3 = client({ clock: { now: () => now } });
+    tokenSteps = [json(503, {}), json(200, { access_token: 'short', token_type: 'bearer' })];
+    await x3.customers.get('C0001');
+    expect(tokenCount).toBe(2);
+    now += 269_000;
+    await x3.customers.get('C0001');
+    expect(tokenCount).toBe(2);
+    now += 1_000;
+    await x3.customers.get('C0001');
+    expect(tokenCount).toBe(3);
+    expect(seen.map((s) => s.headers.authorization)).toEqual(['Bearer short', 'Bearer short', 'Bearer tok3']);
+    await x3.close();
+  });
+
+  it('opens the circuit after consecutive failures and then fails fast without calling X3', async () => {
+    const x3 = client({ limits: { retries: 0, breakerThreshold: 2, breakerHalfOpenMs: 60_000 } });
+    apiSteps = [json(503, {}), json(503, {})];
+    await expect(x3.customers.get('C0001')).rejects.toBeInstanceOf(X3UnavailableError);
+    await expect(x3.customers.get('C0001')).rejects.toBeInstanceOf(X3UnavailableError);
+    const paused = await x3.customers.get('C0001').catch((e: unknown) => e);
+    expect((paused as Error).message).toMatch(/paused/);
+    expect(seen).toHaveLength(2);
+    await x3.close();
+  });
+
+  it('reports each exchange to the hooks, without credentials', async () => {
+    const events: unknown[] = [];
+    const x3 = client({ hooks: { onRequest: (e) => events.push(e), onResponse: (e) => events.push(e) } });
+    await x3.customers.get('C0001');
+    expect(events).toHaveLength(4);
+    expect(events[3]).toMatchObject({ method: 'GET', kind: 'api', status: 200 });
+    expect(JSON.stringify(events)).not.toMatch(/aldgate-demo-secret|tok1|Basic|Bearer/);
+    await x3.close();
+  });
+
   it('validates options up front', () => {
     expect(() =>
       createX3Client({
@@ -288,5 +326,16 @@ describe('transport over loopback', () => {
     expect(() =>
       createX3Client({ baseUrl: base, folder: 'aldgate', auth: { type: 'basic', user: 'a', password: 'b' } }),
     ).toThrow(/folder/);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds and HTTP dates', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('2', now)).toBe(2000);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 });
