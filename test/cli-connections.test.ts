@@ -16,7 +16,7 @@ import { ensureEnvironment } from '../src/environments/index.js';
 import { parseCsv } from '../src/mappings/mapping.csv.js';
 import { createVault } from '../src/secrets/index.js';
 import { createSimulator, DEMO_CREDENTIALS, type Simulator } from '../src/simulator/index.js';
-import { cliEnv, requireBuild, runCli } from './cli-support.js';
+import { BIN, cliEnv, requireBuild, run, runCli } from './cli-support.js';
 
 // The child process and this file share one Postgres database: an embedded data folder has a
 // single owner, so the CLI could not open it while this process holds it.
@@ -218,6 +218,41 @@ describe('x3bridge export', () => {
     const customer = JSON.parse(lines[0]!) as { name: string; raw: { BPCNUM: string } };
     expect(customer.name).toBe('Brick Lane Bakery');
     expect(customer.raw.BPCNUM).toBeTruthy();
+  });
+
+  it('shows a progress bar on standard error when it is a terminal', async () => {
+    // `script` gives the command a pseudo-terminal, as an engineer's shell would.
+    const file = join(workDir, 'tty.ndjson');
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = [
+      process.execPath,
+      BIN,
+      'export',
+      'items',
+      '-c',
+      healthy.id,
+      '--limit',
+      '500',
+      '--out',
+      file,
+    ]
+      .map(quote)
+      .join(' ');
+    const r = await run('script', ['-qec', command, '/dev/null'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\d+\/500 records \| \d+ records\/s \| ETA/);
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(500);
+    const quiet = await run('script', ['-qec', `${command} --no-progress`, '/dev/null'], env);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).not.toMatch(/records\/s/);
+  });
+
+  it('ends quietly when the reader of a pipe stops early', async () => {
+    const command = `set -o pipefail; '${process.execPath}' '${BIN}' export items -c ${healthy.id} | head -n 2`;
+    const r = await run('bash', ['-c', command], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(2);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 
   it('fails in plain words when X3 is gone, and leaves no file behind', async () => {

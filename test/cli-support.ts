@@ -36,10 +36,17 @@ export function startCli(
   return spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-/** Runs a command to completion and collects what it printed. */
+/** Runs `x3bridge <args>` to completion and collects what it printed. */
 export function runCli(args: string[], env: Record<string, string> = cliEnv()): Promise<CliResult> {
   requireBuild();
   const child = startCli(args, env);
+  child.stdin.end();
+  return collect(child);
+}
+
+/** Runs any program to completion (say `script`, to give the CLI a terminal). */
+export function run(program: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawn(program, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.end();
   return collect(child);
 }

@@ -38,6 +38,12 @@ function flushAndExit(code: number): void {
   process.stderr.write('', done);
 }
 
+// `x3bridge export … | head` closes the pipe early: that ends the command quietly, not with a trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(EXIT.ok);
+  throw err;
+});
+
 const program = new Command();
 program
   .name('x3bridge')
