@@ -155,6 +155,32 @@ describe.each(testBackends)('business-document routes on %s', (kind) => {
       expect(again.body).toEqual(first.body);
     });
 
+    it('resolves an uncertain outcome on replay by looking the order up, never creating twice', async () => {
+      const key = randomUUID();
+      const body = order(`UN-${key.slice(0, 8)}`);
+      f.simulator.setFaults([
+        { match: { method: 'POST', class: 'SORDER' }, action: 'commit_then_drop', times: 1 },
+      ]);
+      let first: Awaited<ReturnType<typeof f.call>>;
+      try {
+        first = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': key });
+      } finally {
+        f.simulator.clearFaults();
+      }
+      expect(first.status).toBe(504);
+      expect(first.body.error.code).toBe('outcome_uncertain');
+      const again = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': key });
+      expect(again.status).toBe(201);
+      const stored = f.simulator
+        .records('ALDGATE', 'SORDER')
+        .filter((o) => o.CUSORDREF === body.customerOrderReference);
+      expect(stored).toHaveLength(1);
+      expect(again.body.number).toBe(stored[0]!.SOHNUM);
+      const third = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': key });
+      expect(third.headers.get('idempotent-replayed')).toBe('true');
+      expect(third.body.number).toBe(again.body.number);
+    });
+
     it('lets concurrent duplicates reach X3 only once', async () => {
       f.simulator.clearRequests();
       const key = randomUUID();
