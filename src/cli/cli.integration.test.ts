@@ -138,3 +138,28 @@ describe('admin commands beside a running embedded server', () => {
     expect(await run(env, 'keys', 'create', '--environment', 'acme')).toMatch(/x3b_live_/);
   });
 });
+
+describe('serve --demo', () => {
+  it('starts the simulator, connects Aldgate and prints a working API key', async () => {
+    let printed = '';
+    const server = await serve(
+      { port: 0, demo: true },
+      {
+        env: { X3BRIDGE_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' },
+        stdout: { write: (s: string) => (printed += s) },
+      },
+    );
+    try {
+      const key = /Demo API key[^:]*: (x3b_live_\S+)/.exec(printed)?.[1];
+      expect(key).toBeDefined();
+      expect(printed).toContain(server.demo!.simulatorUrl);
+      const res = await fetch(`${server.url}/v1/connections/${server.demo!.connectionId}/customers?limit=1`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(1);
+    } finally {
+      await server.stop();
+    }
+  });
+});

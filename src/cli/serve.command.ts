@@ -1,27 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createApp, type App, type AppDeps } from '../app.js';
+import { createApp, type App } from '../app.js';
 import { loadConfig, ROLES, type AppConfig } from '../config.js';
-import { createApiKey, ensureEnvironment } from '../environments/index.js';
+import type { Demo } from '../connections/demo.js';
 import { WEB_DIST } from '../http/static.js';
 import { out, type CliIo } from './migrate.command.js';
 
-/** What `src/connections/demo.ts` provides: the simulator in-process and the Aldgate connection. */
-interface DemoHandle {
-  simulatorUrl: string;
-  connectionId: string;
-  environmentId?: string;
-  stop?(): Promise<void>;
-  close?(): Promise<void>;
-}
-interface DemoModule {
-  startDemo(deps: AppDeps): Promise<DemoHandle>;
-}
-
-const DEMO_ENVIRONMENT = 'demo';
-// The demo's simulator listens on loopback, which the egress guard refuses unless allowed.
-const DEMO_PRIVATE_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+// The demo's simulator listens on loopback, which the egress guard refuses unless allowed; set
+// before the app (and its guard) is built.
+const DEMO_PRIVATE_HOSTS = ['127.0.0.1', 'localhost'];
 
 function port(value: string): number {
   const n = Number(value);
@@ -41,13 +29,7 @@ export interface ServeOptions {
 export async function serve(
   opts: ServeOptions,
   io: CliIo = {},
-): Promise<{
-  app: App;
-  url: string;
-  demo: DemoHandle | null;
-  demoKey: string | null;
-  stop(): Promise<void>;
-}> {
+): Promise<{ app: App; url: string; demo: Demo | null; stop(): Promise<void> }> {
   const print = out(io);
   const base = loadConfig(io.env, { port: opts.port, host: opts.host, role: opts.role });
   const demoMode = opts.demo ?? base.demo;
@@ -61,45 +43,38 @@ export async function serve(
       : {}),
   });
   const app = await createApp(config);
-  let demo: DemoHandle | null = null;
-  let demoKey: string | null = null;
+  let demo: Demo | null = null;
   try {
     const url = await app.start();
     if (demoMode) {
-      // A variable specifier: the demo module loads (with the simulator) only in demo mode.
-      const specifier = '../connections/demo.js';
-      const { startDemo } = (await import(specifier)) as DemoModule;
+      // Loaded only in demo mode: it brings the simulator with it.
+      const { startDemo } = await import('../connections/demo.js');
       demo = await startDemo(app.deps);
-      const db = app.deps.store.db;
-      const environmentId =
-        demo.environmentId ?? (await ensureEnvironment(db, DEMO_ENVIRONMENT, 'demo')).environment.id;
-      demoKey = (await createApiKey(db, environmentId, 'demo', 'demo')).key;
     }
-    print(
-      `x3bridge listening at ${url} (role ${config.role}, ${app.deps.store.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'Postgres'})`,
-    );
+    const database = app.deps.store.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'Postgres';
+    print(`x3bridge listening at ${url} (role ${config.role}, ${database})`);
     print(`  API reference  ${url}/docs`);
     print(`  OpenAPI        ${url}/openapi.json`);
     if (existsSync(join(WEB_DIST, 'index.html'))) print(`  admin UI       ${url}/`);
-    if (demo && demoKey) {
+    if (demo) {
       print('');
+      print(`Demo: X3 simulator at ${demo.simulatorUrl}, Aldgate connection ${demo.connectionId}.`);
+      print(`Demo API key (a new one at each start): ${demo.apiKey}`);
       print(
-        `Demo: X3 simulator at ${demo.simulatorUrl}, connection ${demo.connectionId} (Aldgate, folder ALDGATE).`,
-      );
-      print(`Demo API key (shown once): ${demoKey}`);
-      print(
-        `Try: curl -H "Authorization: Bearer ${demoKey}" ${url}/v1/connections/${demo.connectionId}/customers`,
+        `Try: curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/connections/${demo.connectionId}/customers`,
       );
     }
     let stopping: Promise<void> | null = null;
+    const started = demo;
     const stop = () =>
       (stopping ??= (async () => {
         await app.stop();
-        await (demo?.stop ?? demo?.close)?.call(demo);
+        await started?.stop();
       })());
-    return { app, url, demo, demoKey, stop };
+    return { app, url, demo, stop };
   } catch (err) {
     await app.stop();
+    await demo?.stop();
     throw err;
   }
 }
