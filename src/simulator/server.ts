@@ -1,6 +1,7 @@
 // The HTTP front door: request log, web-service pool, fault injection, folder header rules
 // and authentication, in the order X3 applies them, before the api1 routes run.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleApi, type ApiContext } from './api.js';
 import { API_PREFIX, parseApiPath } from './api-path.js';
@@ -30,6 +31,17 @@ function decodedPath(path: string): string {
   }
 }
 
+/** The whole request body, or null when the caller went away before sending all of it. */
+function takeBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('close', () => resolve(req.readableEnded ? Buffer.concat(chunks) : null));
+    req.once('error', () => resolve(null));
+  });
+}
+
 /** Fires the matching fault rule; false when the exchange is finished (answered or dropped). */
 async function applyFault(ctx: ServerContext, ex: Exchange): Promise<boolean> {
   const rule = ctx.faults.take({
@@ -53,9 +65,20 @@ async function applyFault(ctx: ServerContext, ex: Exchange): Promise<boolean> {
       reply(ex, status, diagnosis(`Injected fault: HTTP ${status}`, severity), headers);
       return false;
     }
-    case 'delay':
+    case 'delay': {
+      // X3 finishes a call it fully received even when the caller stopped waiting (a timed-out
+      // create still commits), so a body is taken in during the wait and handed on afterwards.
+      const held = ex.method === 'GET' || ex.method === 'HEAD' ? null : takeBody(ex.req);
       await sleep(rule.ms ?? 0);
-      return !ex.res.destroyed;
+      if (!held) return !ex.res.destroyed;
+      const body = await held;
+      if (body === null) return false;
+      ex.req = Object.assign(Readable.from(body.length ? [body] : []), {
+        headers: ex.req.headers,
+        socket: ex.req.socket,
+      }) as unknown as IncomingMessage;
+      return true;
+    }
     case 'commit_then_drop':
       ex.dropOnReply = true;
       return true;
@@ -157,7 +180,11 @@ export function createSimulatorServer(ctx: ServerContext): Server {
     };
     if (ex.path === '/__sim' || ex.path.startsWith('/__sim/')) return handleControl(ctx, ex);
     const header = req.headers['x-sage-folder'];
-    res.once('close', () => {
+    // An entry is written once the answer is gone and the work is done, whichever comes last:
+    // a test that sees the entry knows the call can no longer change the folder.
+    let closed = false;
+    let handled = false;
+    const record = () =>
       ctx.log.add({
         method: ex.method,
         path: decodedPath(ex.path),
@@ -170,11 +197,23 @@ export function createSimulatorServer(ctx: ServerContext): Server {
         ...(ex.cls && { class: ex.cls }),
         ...(ex.fault && { fault: ex.fault }),
       });
+    res.once('close', () => {
+      closed = true;
+      if (handled) record();
     });
-    if (ex.path === '/oauth2/token') return handleToken(ctx, ex);
-    if (ex.path.startsWith(API_PREFIX)) return handleApiRequest(ctx, ex, inflight);
-    if (!(await applyFault(ctx, ex))) return;
-    reply(ex, 404, diagnosis(`Unknown path ${decodedPath(ex.path)}: the REST API lives under ${API_PREFIX}`));
+    try {
+      if (ex.path === '/oauth2/token') return await handleToken(ctx, ex);
+      if (ex.path.startsWith(API_PREFIX)) return await handleApiRequest(ctx, ex, inflight);
+      if (!(await applyFault(ctx, ex))) return;
+      reply(
+        ex,
+        404,
+        diagnosis(`Unknown path ${decodedPath(ex.path)}: the REST API lives under ${API_PREFIX}`),
+      );
+    } finally {
+      handled = true;
+      if (closed) record();
+    }
   };
   return createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
