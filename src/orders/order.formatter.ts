@@ -30,7 +30,7 @@ export function formatQuote(row: QuoteRow): QuoteApi {
     })),
     attemptCount: row.attempt_count,
     lastError: row.last_error,
-    nextAttemptAt: null,
+    nextAttemptAt: row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

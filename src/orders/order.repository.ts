@@ -9,12 +9,24 @@ export interface QuoteKey {
   quoteId: string;
 }
 
-export async function findQuote(db: DbExecutor, key: QuoteKey) {
+/**
+ * Quotes with the outbox's next attempt time: only a pending quote has one (a quote being sent
+ * or finished will not be tried again on a schedule).
+ */
+function quotesWithNextAttempt(db: DbExecutor) {
   return db
     .selectFrom('quotes')
-    .selectAll()
-    .where('connection_id', '=', key.connectionId)
-    .where('quote_id', '=', key.quoteId)
+    .leftJoin('order_outbox as o', (j) =>
+      j.onRef('o.connection_id', '=', 'quotes.connection_id').onRef('o.quote_id', '=', 'quotes.quote_id'),
+    )
+    .selectAll('quotes')
+    .select(sql<Date | null>`case when o.state = 'pending' then o.next_attempt_at end`.as('next_attempt_at'));
+}
+
+export async function findQuote(db: DbExecutor, key: QuoteKey) {
+  return quotesWithNextAttempt(db)
+    .where('quotes.connection_id', '=', key.connectionId)
+    .where('quotes.quote_id', '=', key.quoteId)
     .executeTakeFirst();
 }
 export type QuoteRow = NonNullable<Awaited<ReturnType<typeof findQuote>>>;
@@ -213,15 +225,15 @@ export async function listQuotes(
     status?: QuoteStatus | undefined;
   },
 ) {
-  let q = db.selectFrom('quotes').selectAll().where('connection_id', '=', connectionId);
-  if (opts.status) q = q.where('status', '=', opts.status);
+  let q = quotesWithNextAttempt(db).where('quotes.connection_id', '=', connectionId);
+  if (opts.status) q = q.where('quotes.status', '=', opts.status);
   if (opts.after) {
     const a = opts.after;
-    q = q.where(sql<boolean>`(created_at, quote_id) < (${a.createdAt}, ${a.quoteId})`);
+    q = q.where(sql<boolean>`(quotes.created_at, quotes.quote_id) < (${a.createdAt}, ${a.quoteId})`);
   }
   return q
-    .orderBy('created_at', 'desc')
-    .orderBy('quote_id', 'desc')
+    .orderBy('quotes.created_at', 'desc')
+    .orderBy('quotes.quote_id', 'desc')
     .limit(opts.limit + 1)
     .execute();
 }
