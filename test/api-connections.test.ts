@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../src/db/test-support/stores.js';
 import { DEMO_CREDENTIALS } from '../src/simulator/index.js';
@@ -224,6 +226,31 @@ describe.each(testBackends)('connections API on %s', (kind) => {
       );
       expect(res.body.error.details.fix).toContain('X3BRIDGE_ALLOW_PRIVATE_HOSTS');
     });
+  });
+
+  it('reports a redirecting address as a misconfigured URL and does not follow it', async () => {
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(302, { location: `${f.simulator.url}${req.url ?? '/'}` }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      f.simulator.clearRequests();
+      const res = await f.call(
+        'POST',
+        '/v1/connections',
+        f.connectionBody({ baseUrl: `http://127.0.0.1:${port}` }),
+      );
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('invalid_host');
+      expect(res.body.error.message).toContain('redirect');
+      expect(hits.length).toBeGreaterThan(0);
+      expect(f.simulator.requests()).toHaveLength(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('validates the body and names the fields', async () => {
