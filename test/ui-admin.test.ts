@@ -311,6 +311,12 @@ describe('admin UI in a browser', () => {
       await page.locator('table.data tr[data-key="1000"] td[data-label="To deliver"]').textContent(),
     ).toBe('300');
     await shot('order-detail');
+
+    await page.getByRole('link', { name: 'Back to order log' }).click();
+    await page.getByLabel('Status', { exact: true }).selectOption('failed');
+    await page.getByText('No failed quote').waitFor();
+    await page.getByLabel('Status', { exact: true }).selectOption('');
+    await page.locator('tr[data-key="Q-UI-0001"]').waitFor();
   });
 
   it('browses X3 records with paging and a detail view', async () => {
@@ -333,6 +339,29 @@ describe('admin UI in a browser', () => {
     await page.getByRole('button', { name: 'Open BOX-S-200' }).click();
     await page.locator('.detail').getByRole('heading', { name: 'Stock', exact: true }).waitFor();
     await shot('records-item');
+
+    // X3 refuses the web-service user the purchase orders: the screen says so, then recovers.
+    const faults = (method: string, body?: unknown) =>
+      fetch(`${sim.url}/__sim/faults`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect(
+      (
+        await faults('PUT', {
+          rules: [{ match: { method: 'GET', class: 'PORDER' }, action: 'status', status: 403 }],
+        })
+      ).ok,
+    ).toBe(true);
+    await page.getByRole('link', { name: 'Purchase orders' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.locator('.error-code').textContent()).toBe('x3_permission_denied');
+    await shot('records-error');
+    expect((await faults('DELETE')).ok).toBe(true);
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('table.data tbody tr').first().waitFor();
   });
 
   it('works on a narrow window', async () => {
@@ -352,5 +381,13 @@ describe('admin UI in a browser', () => {
       await page.setViewportSize({ width: 1280, height: 860 });
     }
     expect(pageErrors).toEqual([]);
+  });
+
+  it('deletes a connection after a confirmation', async () => {
+    await page.getByRole('link', { name: 'Connections' }).first().click();
+    await page.getByRole('button', { name: 'Delete Aldgate Packaging Solutions' }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByText('No connection yet').waitFor();
+    expect((await api('GET', '/v1/connections')).body?.data).toEqual([]);
   });
 });

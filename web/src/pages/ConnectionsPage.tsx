@@ -42,6 +42,19 @@ function ConnectionRow({ connection: c }: { connection: Connection }) {
   const [busy, setBusy] = useState(false);
   const [steps, setSteps] = useState<StepView[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  async function remove() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.deleteConnection(c.id);
+      await reloadConnections();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
 
   async function recheck() {
     setBusy(true);
@@ -99,6 +112,27 @@ function ConnectionRow({ connection: c }: { connection: Connection }) {
         >
           Records
         </a>
+        <span className="spacer" />
+        {confirmDelete ? (
+          <>
+            <span className="muted small">Delete this connection and its stored credentials?</span>
+            <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>
+              Delete
+            </button>
+            <button type="button" onClick={() => setConfirmDelete(false)}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            className="link-button danger-link"
+            onClick={() => setConfirmDelete(true)}
+            aria-label={`Delete ${c.name}`}
+          >
+            Delete…
+          </button>
+        )}
       </div>
       {c.status !== 'active' && c.lastError && !busy ? (
         <div className="last-error">

@@ -17,12 +17,13 @@ export function OrdersPage({ connectionId }: { connectionId: string }) {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
   const [nonce, setNonce] = useState(0);
+  const [status, setStatus] = useState('');
 
   useEffect(() => {
     let live = true;
     setLoading(true);
     setError(null);
-    api.listQuotes(connectionId, { limit: 50 }).then(
+    api.listQuotes(connectionId, { limit: 50, status }).then(
       (page) => {
         if (!live) return;
         setQuotes(page.data);
@@ -39,13 +40,13 @@ export function OrdersPage({ connectionId }: { connectionId: string }) {
     return () => {
       live = false;
     };
-  }, [api, connectionId, nonce]);
+  }, [api, connectionId, nonce, status]);
 
   async function more() {
     if (!cursor) return;
     setLoading(true);
     try {
-      const page = await api.listQuotes(connectionId, { limit: 50, cursor });
+      const page = await api.listQuotes(connectionId, { limit: 50, cursor, status });
       setQuotes((q) => [...(q ?? []), ...page.data]);
       setCursor(page.nextCursor);
     } catch (err) {
@@ -81,14 +82,28 @@ export function OrdersPage({ connectionId }: { connectionId: string }) {
     <section className="page" aria-labelledby="orders-title">
       <div className="page-head">
         <h1 id="orders-title">Order log</h1>
-        <button type="button" onClick={() => setNonce((n) => n + 1)} disabled={loading}>
-          Refresh
-        </button>
+        <div className="actions">
+          <div className="filter-inline">
+            <label htmlFor="quote-status">Status</label>
+            <select id="quote-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+              <option value="">All</option>
+              <option value="created">Created</option>
+              <option value="pending">Pending</option>
+              <option value="sending">Sending</option>
+              <option value="failed">Failed</option>
+            </select>
+          </div>
+          <button type="button" onClick={() => setNonce((n) => n + 1)} disabled={loading}>
+            Refresh
+          </button>
+        </div>
       </div>
       <p className="muted">Accepted quotes, newest first, and the X3 sales order each one became.</p>
       <ErrorBox error={error} onRetry={() => setNonce((n) => n + 1)} />
       {quotes === null ? (
         <Spinner label="Loading orders…" />
+      ) : quotes.length === 0 && !error && status ? (
+        <Empty title={`No ${status} quote`}>Choose another status to see more.</Empty>
       ) : quotes.length === 0 && !error ? (
         <Empty title="No accepted quote yet">
           When your platform calls{' '}
