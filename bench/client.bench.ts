@@ -1,10 +1,12 @@
 // Client overhead against raw undici calls to the same simulator, measured in one run, and the
-// client's memory while streaming a million items. The simulator runs in a child process so
-// that the RSS measured here is the client's own.
+// client's memory while streaming a million items. The simulator always runs in a child
+// process; the stream runs in another, so that the RSS measured is the client's own.
 //
 //   npx tsx bench/client.bench.ts [--reads 4000] [--items 1000000] [--page-size 100]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
@@ -20,22 +22,6 @@ const arg = (name: string, fallback: number): number => {
 
 // The demo client of the simulator, written out so that this process never loads the simulator.
 const DEMO_OAUTH = { clientId: 'aldgate-integration', clientSecret: 'aldgate-demo-secret' };
-
-if (process.argv[2] === '--simulator') {
-  const { createSimulator } = await import('../src/simulator/index.js');
-  const sim = await createSimulator({
-    scale: arg('scale', 1),
-    pageCap: 1000,
-    poolSize: 64,
-    quiet: true,
-    requestLogSize: 100,
-  });
-  process.stdout.write(`${sim.url}\n`);
-  process.stdin.resume();
-  process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
-} else {
-  await main();
-}
 
 async function startSimulator(scale: number): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
@@ -53,6 +39,51 @@ async function startSimulator(scale: number): Promise<{ url: string; child: Chil
 async function stop(child: ChildProcess): Promise<void> {
   child.stdin!.end();
   await once(child, 'exit');
+}
+
+const STREAMER = `
+import { createX3Client } from './src/index.js';
+const [url, pageSize, items] = process.argv.slice(2);
+const x3 = createX3Client({ baseUrl: url, folder: 'ALDGATE',
+  auth: { type: 'client_credentials', clientId: '${DEMO_OAUTH.clientId}', clientSecret: '${DEMO_OAUTH.clientSecret}' } });
+const baseline = process.memoryUsage().rss;
+let peak = baseline;
+let count = 0;
+const started = performance.now();
+for await (const item of x3.items.list({ pageSize: Number(pageSize), limit: Number(items) })) {
+  if (item.ref === '') throw new Error('empty item');
+  count += 1;
+  if (count % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+}
+const seconds = (performance.now() - started) / 1000;
+await x3.close();
+console.log(JSON.stringify({ count, seconds, baseline, peak }));
+`;
+
+/**
+ * Transpiles the library (src/index.ts and src/x3) to JavaScript under node_modules/.cache, so
+ * that the stream runs in plain Node without a TypeScript loader inflating its memory. Bare
+ * imports resolve from the project's node_modules.
+ */
+async function compileClient(): Promise<string> {
+  const ts = (await import('typescript')).default;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const out = join(root, 'node_modules', '.cache', 'x3bridge-client-bench');
+  await rm(out, { recursive: true, force: true });
+  const sources = [
+    'src/index.ts',
+    ...(await readdir(join(root, 'src', 'x3'), { recursive: true })).map((f) => join('src', 'x3', f)),
+  ];
+  for (const file of sources.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+    const { outputText } = ts.transpileModule(await readFile(join(root, file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
+    await mkdir(dirname(join(out, file)), { recursive: true });
+    await writeFile(join(out, file.replace(/\.ts$/, '.js')), outputText);
+  }
+  await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
+  await writeFile(join(out, 'stream.js'), STREAMER);
+  return join(out, 'stream.js');
 }
 
 async function runConcurrent(total: number, call: () => Promise<unknown>): Promise<number> {
@@ -75,30 +106,22 @@ async function main(): Promise<void> {
   // The client's default page size; X3 caps pages anyway (the simulator here at 1,000).
   const pageSize = arg('page-size', 100);
 
-  // 1. Streaming items through the client's async iterator, RSS sampled per record batch.
+  // 1. Streaming items through the client's async iterator, in a plain Node process running
+  // the client compiled to JavaScript (as a library user runs it), RSS sampled every 1,000.
   {
     const scale = Math.ceil(items / 1000);
     const { url, child } = await startSimulator(scale);
-    const x3 = createX3Client({
-      baseUrl: url,
-      folder: 'ALDGATE',
-      auth: { type: 'client_credentials', ...DEMO_OAUTH },
+    const script = await compileClient();
+    const streamer = spawn(process.execPath, [script, url, String(pageSize), String(items)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const baseline = process.memoryUsage().rss;
-    let peak = baseline;
-    let count = 0;
-    const started = performance.now();
-    for await (const item of x3.items.list({ pageSize, limit: items })) {
-      if (item.ref === '') throw new Error('empty item');
-      count += 1;
-      if (count % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
-    }
-    const seconds = (performance.now() - started) / 1000;
+    const [line] = (await once(createInterface({ input: streamer.stdout! }), 'line')) as [string];
+    const r = JSON.parse(line) as { count: number; seconds: number; baseline: number; peak: number };
     const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
     console.log(
-      `streamed ${count} items (pages of ${pageSize}) in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)}/s); client RSS start ${mb(baseline)} MB, peak ${mb(peak)} MB (target < 150 MB)`,
+      `streamed ${r.count} items (pages of ${pageSize}) in ${r.seconds.toFixed(1)} s (${(r.count / r.seconds).toFixed(0)}/s); client process RSS start ${mb(r.baseline)} MB, peak ${mb(r.peak)} MB (target < 150 MB)`,
     );
-    await x3.close();
+    await once(streamer, 'exit');
     await stop(child);
   }
   if (reads === 0) return;
@@ -164,4 +187,20 @@ async function main(): Promise<void> {
     await pool.close();
     await stop(child);
   }
+}
+
+if (process.argv[2] === '--simulator') {
+  const { createSimulator } = await import('../src/simulator/index.js');
+  const sim = await createSimulator({
+    scale: arg('scale', 1),
+    pageCap: 1000,
+    poolSize: 64,
+    quiet: true,
+    requestLogSize: 100,
+  });
+  process.stdout.write(`${sim.url}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
+} else {
+  await main();
 }
