@@ -267,6 +267,17 @@ describe('x3bridge export', () => {
     expect(readdirSync(workDir).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
+  it('refuses an output path it cannot write, before reading X3', async () => {
+    sim.clearRequests();
+    const r = await runCli(
+      ['export', 'items', '-c', healthy.id, '--out', join(workDir, 'no', 'such', 'x.csv')],
+      env,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write .*x\.csv: its folder does not exist\./);
+    expect(sim.requests().filter((q) => q.path.includes('ITMMASTER'))).toEqual([]);
+  });
+
   it('names an unknown connection', async () => {
     const r = await runCli(['export', 'items', '-c', 'con_nope'], env);
     expect(r.code).toBe(1);

@@ -1,4 +1,4 @@
-import { createWriteStream, renameSync, statSync, unlinkSync } from 'node:fs';
+import { createWriteStream, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { SingleBar } from 'cli-progress';
@@ -195,6 +195,26 @@ function closeStream(stream: Writable): Promise<void> {
   });
 }
 
+/** Opens a file now, so a bad path fails before any X3 call, with the reason in plain words. */
+function openFile(path: string, shownAs: string): Writable {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w', 0o644);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : ((err as Error).message ?? String(err));
+    throw new CliError(`cannot write ${shownAs}: ${why}.`);
+  }
+  return createWriteStream('', { fd });
+}
+
 function openSink(out: string | undefined, io: CliStreams): Sink {
   if (out === undefined || out === '-') {
     const stream = stdoutOf(io);
@@ -202,11 +222,11 @@ function openSink(out: string | undefined, io: CliStreams): Sink {
   }
   if (!isRegularFileOrMissing(out)) {
     // A device or pipe (/dev/null, a FIFO) cannot be swapped in by rename: write straight to it.
-    const stream = createWriteStream(out, { flags: 'w' });
+    const stream = openFile(out, out);
     return { stream, commit: () => closeStream(stream), abandon: () => closeStream(stream), label: out };
   }
   const partial = join(dirname(out), `.${basename(out)}.partial`);
-  const stream = createWriteStream(partial, { flags: 'w', mode: 0o644 });
+  const stream = openFile(partial, out);
   return {
     stream,
     label: out,
@@ -254,6 +274,12 @@ async function streamRecords(
   const target = client[spec.client] as unknown as Listable;
   const formatter = formatterFor(opts.format, { raw: opts.raw === true });
   const sink = openSink(opts.out, io);
+  // A write that fails later (disk full) surfaces here rather than as an unhandled event.
+  let writeError: Error | null = null;
+  const onError = (err: Error) => {
+    writeError ??= err;
+  };
+  if (sink.stream !== stdoutOf(io)) sink.stream.on('error', onError);
   const total = opts.limit ?? null;
   const bar = interactive && opts.progress ? createProgress(stderrOf(io), total) : null;
   const started = performance.now();
@@ -267,6 +293,7 @@ async function streamRecords(
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     });
     for await (const record of records) {
+      if (writeError) throw writeError;
       await writeChunk(sink.stream, formatter.format(record));
       count += 1;
       if (bar && count % 50 === 0) bar.update(count, { rate: rate() });
