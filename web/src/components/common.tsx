@@ -96,7 +96,19 @@ function problemsOf(details: unknown): string[] {
   });
 }
 
+const x3Titles: Record<string, string> = {
+  x3_unreachable: 'X3 unreachable',
+  x3_unavailable: 'X3 busy or down',
+  x3_auth_failed: 'X3 refused the credentials',
+  x3_folder_not_found: 'Folder not found in X3',
+  x3_permission_denied: 'X3 refused access',
+  x3_rejected: 'X3 refused the request',
+  outcome_uncertain: 'Outcome unknown',
+};
+
 function errorTitle(e: ApiError): string {
+  const x3 = x3Titles[e.code];
+  if (x3) return x3;
   if (e.status === 0) return 'Server unreachable';
   if (e.status === 401) return 'API key refused';
   if (e.status === 404) return 'Not found';
