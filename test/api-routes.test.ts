@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../src/db/test-support/stores.js';
+import { requestHash } from '../src/resources/idempotency.js';
 import { startApiFixture, type ApiFixture } from './api-support.js';
 
 describe.each(testBackends)('business-document routes on %s', (kind) => {
@@ -179,6 +180,44 @@ describe.each(testBackends)('business-document routes on %s', (kind) => {
       const third = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': key });
       expect(third.headers.get('idempotent-replayed')).toBe('true');
       expect(third.body.number).toBe(again.body.number);
+    });
+
+    it('waits for a live claim, and takes over a stale one by looking the order up first', async () => {
+      const connectionId = base.split('/').pop()!;
+      const envId = (
+        await f.store.db
+          .selectFrom('connections')
+          .select('environment_id')
+          .where('id', '=', connectionId)
+          .executeTakeFirstOrThrow()
+      ).environment_id;
+      const body = order(`ST-${randomUUID().slice(0, 8)}`);
+      const made = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': randomUUID() });
+      expect(made.status).toBe(201);
+      const claim = async (key: string, ageMs: number) =>
+        f.store.db
+          .insertInto('idempotency_records')
+          .values({
+            environment_id: envId,
+            scope: `sales-orders:${connectionId}`,
+            key,
+            request_hash: requestHash(body),
+            created_at: new Date(Date.now() - ageMs),
+          })
+          .execute();
+      const live = randomUUID();
+      await claim(live, 1_000);
+      const busy = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': live });
+      expect(busy.status).toBe(409);
+      expect(busy.body.error.code).toBe('conflict');
+
+      const stale = randomUUID();
+      await claim(stale, 60 * 60_000);
+      f.simulator.clearRequests();
+      const taken = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': stale });
+      expect(taken.status).toBe(201);
+      expect(taken.body.number).toBe(made.body.number);
+      expect(f.simulator.requests().filter((r) => r.method === 'POST')).toHaveLength(0);
     });
 
     it('lets concurrent duplicates reach X3 only once', async () => {

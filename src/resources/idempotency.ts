@@ -9,7 +9,8 @@ export interface StoredAnswer {
 }
 
 export type Claim =
-  | { kind: 'claimed' }
+  /** `takenOver`: a claim left by a request that never finished; the write may have happened. */
+  | { kind: 'claimed'; takenOver: boolean }
   | { kind: 'replay'; answer: StoredAnswer }
   | { kind: 'in_progress' }
   | { kind: 'conflict' };
@@ -68,6 +69,7 @@ export async function claimKey(
   scope: string,
   key: string,
   hash: string,
+  staleAfterMs = 5 * 60_000,
 ): Promise<Claim> {
   const inserted = await db
     .insertInto('idempotency_records')
@@ -75,10 +77,10 @@ export async function claimKey(
     .onConflict((oc) => oc.doNothing())
     .returning('key')
     .executeTakeFirst();
-  if (inserted) return { kind: 'claimed' };
+  if (inserted) return { kind: 'claimed', takenOver: false };
   const existing = await db
     .selectFrom('idempotency_records')
-    .select(['request_hash', 'status_code', 'response'])
+    .select(['request_hash', 'status_code', 'response', 'created_at'])
     .where('environment_id', '=', environmentId)
     .where('scope', '=', scope)
     .where('key', '=', key)
@@ -86,7 +88,21 @@ export async function claimKey(
   // Released between our insert and this read: the caller may simply retry.
   if (!existing) return { kind: 'in_progress' };
   if (existing.request_hash !== hash) return { kind: 'conflict' };
-  if (existing.status_code === null) return { kind: 'in_progress' };
+  if (existing.status_code === null) {
+    if (Date.now() - existing.created_at.getTime() < staleAfterMs) return { kind: 'in_progress' };
+    // The claimant died (or hung past every timeout): one caller takes the claim over.
+    const taken = await db
+      .updateTable('idempotency_records')
+      .set({ created_at: new Date() })
+      .where('environment_id', '=', environmentId)
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .where('status_code', 'is', null)
+      .where('created_at', '=', existing.created_at)
+      .returning('key')
+      .executeTakeFirst();
+    return taken ? { kind: 'claimed', takenOver: true } : { kind: 'in_progress' };
+  }
   const body = typeof existing.response === 'string' ? JSON.parse(existing.response) : existing.response;
   return { kind: 'replay', answer: { statusCode: existing.status_code, body } };
 }

@@ -124,7 +124,7 @@ export function registerSalesOrderCreate(api: ApiInstance, deps: AppDeps): void 
         const answer = await createOnce(db, client, environmentId, scope, key, request.body, true);
         return send(reply, answer, false);
       }
-      const answer = await createOnce(db, client, environmentId, scope, key, request.body, false);
+      const answer = await createOnce(db, client, environmentId, scope, key, request.body, claim.takenOver);
       return send(reply, answer, false);
     },
   );
