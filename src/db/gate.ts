@@ -3,6 +3,14 @@
  * until release, so two transactions can never interleave their statements on it.
  */
 export class Gate {
+  /**
+   * Called when a caller has waited `slowWaitMs`: on one session, a query on the main handle
+   * from inside an open transaction waits for itself forever, and this is how it shows.
+   */
+  constructor(
+    private readonly options: { slowWaitMs?: number; onSlowWait?: (waitedMs: number) => void } = {},
+  ) {}
+
   #held = false;
   #waiters: Array<() => void> = [];
 
@@ -17,7 +25,14 @@ export class Gate {
   /** Resolves with a release function once the caller owns the gate. Release is idempotent. */
   async acquire(): Promise<() => void> {
     if (this.#held) {
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      const { onSlowWait, slowWaitMs = 15_000 } = this.options;
+      const timer = onSlowWait ? setTimeout(() => onSlowWait(slowWaitMs), slowWaitMs) : null;
+      timer?.unref();
+      try {
+        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      } finally {
+        if (timer) clearTimeout(timer);
+      }
     }
     this.#held = true;
     let released = false;

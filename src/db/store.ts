@@ -112,7 +112,14 @@ async function openPglite(dataDir: string, command: string): Promise<Store> {
       throw err;
     }
   }
-  const gate = new Gate();
+  const gate = new Gate({
+    onSlowWait: (ms) =>
+      process.emitWarning(
+        `a query has waited ${ms / 1000} s for the embedded database. If code inside a transaction ` +
+          'queries through the main handle instead of the transaction, it waits for itself: pass the transaction.',
+        { code: 'X3BRIDGE_PGLITE_WAIT' },
+      ),
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPglitePool(pglite, gate) }) });
   let closed: Promise<void> | null = null;
   return {
