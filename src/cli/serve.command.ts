@@ -53,9 +53,13 @@ export async function serve(
     }
     const database = app.deps.store.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'Postgres';
     print(`x3bridge listening at ${url} (role ${config.role}, ${database})`);
-    print(`  API reference  ${url}/docs`);
-    print(`  OpenAPI        ${url}/openapi.json`);
-    if (existsSync(join(WEB_DIST, 'index.html'))) print(`  admin UI       ${url}/`);
+    if (config.role === 'worker') {
+      print(`  probes and metrics only: ${url}/healthz, ${url}/readyz, ${url}/metrics`);
+    } else {
+      print(`  API reference  ${url}/docs`);
+      print(`  OpenAPI        ${url}/openapi.json`);
+      if (existsSync(join(WEB_DIST, 'index.html'))) print(`  admin UI       ${url}/`);
+    }
     if (demo) {
       print('');
       print(`Demo: X3 simulator at ${demo.simulatorUrl}, Aldgate connection ${demo.connectionId}.`);
