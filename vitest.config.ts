@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // simulator over real HTTP), plus cross-cutting scenarios and browser tests under test/.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {
