@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collect, requireBuild, runCli, startCli, waitForOutput } from './cli-support.js';
+import { cliEnv, collect, requireBuild, runCli, startCli, waitForOutput } from './cli-support.js';
 
 beforeAll(() => requireBuild());
 
@@ -28,13 +28,8 @@ describe('x3bridge --help', () => {
     const r = await runCli([...command.split(' '), '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: x3bridge ${command}`);
-  });
-
-  it('shows examples in the help of the commands this module owns', async () => {
-    for (const words of [['connections', 'list'], ['connections', 'check'], ['export']]) {
-      const r = await runCli([...words, '--help']);
+    if (/^(connections (list|check)|export)$/.test(command))
       expect(r.stdout).toMatch(/Examples:\n {2}\$ x3bridge /);
-    }
   });
 });
 
@@ -84,5 +79,37 @@ describe('x3bridge simulator --port 0', () => {
     const r = await done;
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('X3 simulator stopped.');
+  });
+});
+
+describe('runtime failures exit 1 with one plain line', () => {
+  const unreachable = cliEnv({ DATABASE_URL: 'postgres://admin:hunter2@127.0.0.1:1/acme' });
+
+  it('names the database it cannot open, without its password, and no stack trace', async () => {
+    const r = await runCli(['connections', 'list'], unreachable);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'x3bridge: cannot open the Postgres database acme at 127.0.0.1:1: nothing answers at that address and ' +
+        'port. Check DATABASE_URL and that the server is running.\n',
+    );
+  });
+
+  it('adds the stack trace with --debug or LOG_LEVEL=debug', async () => {
+    for (const [args, env] of [
+      [['connections', 'list', '--debug'], unreachable],
+      [['connections', 'list'], { ...unreachable, LOG_LEVEL: 'debug' }],
+    ] as const) {
+      const r = await runCli([...args], env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/ECONNREFUSED[\s\S]*\n\s+at /);
+      expect(r.stderr).not.toContain('hunter2');
+    }
+  });
+
+  it('lists every bad variable at once', async () => {
+    const r = await runCli(['connections', 'list'], cliEnv({ X3BRIDGE_PORT: 'abc', LOG_LEVEL: 'loud' }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/X3BRIDGE_PORT: must be a whole number/);
+    expect(r.stderr).toMatch(/LOG_LEVEL: must be one of/);
   });
 });

@@ -81,6 +81,40 @@ function lockedMessage(err: DataDirLockedError, command: string): string {
   ].join('\n');
 }
 
+const DATABASE_PROBLEMS: Record<string, string> = {
+  ECONNREFUSED: 'nothing answers at that address and port',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+  ETIMEDOUT: 'the connection timed out',
+  ECONNRESET: 'the server closed the connection',
+  '28P01': 'the password was refused',
+  '28000': 'the user is not allowed to connect',
+  '3D000': 'the database does not exist',
+};
+
+/** A plain reason why the Postgres server could not be used; the URL is shown without credentials. */
+function databaseProblem(err: unknown, url: string): string | null {
+  const codes: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    // AggregateError (IPv4 and IPv6 both refused) carries the per-address errors.
+    const inner = (e as { errors?: unknown[] }).errors;
+    if (Array.isArray(inner)) for (const i of inner) codes.push(String((i as { code?: unknown }).code));
+    e = (e as { cause?: unknown }).cause;
+  }
+  const reason = codes.map((c) => DATABASE_PROBLEMS[c]).find(Boolean);
+  if (!reason) return null;
+  let where = 'the database in DATABASE_URL';
+  try {
+    const u = new URL(url);
+    where = `the Postgres database ${u.pathname.slice(1) || '(default)'} at ${u.hostname}:${u.port || '5432'}`;
+  } catch {
+    // Already checked by the configuration; keep the generic words.
+  }
+  return `cannot open ${where}: ${reason}. Check DATABASE_URL and that the server is running.`;
+}
+
 /**
  * Opens the configured store for an admin command (migrations included) and closes it after
  * `fn`, since an open PGlite keeps the process alive. A data folder held by a running server
@@ -96,6 +130,8 @@ export async function withStore<T>(
     store = await openStore(config, { command });
   } catch (err) {
     if (err instanceof DataDirLockedError) throw new CliError(lockedMessage(err, command));
+    const unreachable = config.databaseUrl ? databaseProblem(err, config.databaseUrl) : null;
+    if (unreachable) throw new CliError(unreachable, EXIT.failed, err);
     throw err;
   }
   try {
