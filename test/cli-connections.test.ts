@@ -165,7 +165,7 @@ describe('x3bridge export', () => {
   it('streams every item to an NDJSON file, each once, normalized', async () => {
     const file = join(workDir, 'items.ndjson');
     const r = await runCli(['export', 'items', '--connection', healthy.id, '--out', file], env);
-    expect(r.stderr).toMatch(/^Exported 10000 items record\(s\) as ndjson to .*items\.ndjson/);
+    expect(r.stderr).toMatch(/^Exported 10000 record\(s\) of items as ndjson to .*items\.ndjson/);
     expect(r.code).toBe(0);
     // No progress bar in a pipe.
     expect(r.stderr).not.toMatch(/records\/s/);

@@ -336,7 +336,7 @@ async function exportCommand(resource: string, opts: ExportOptions, io: CliStrea
       const seconds = (result.ms / 1000).toFixed(1);
       await writeChunk(
         stderrOf(io),
-        `Exported ${result.count} ${resource} record(s) as ${opts.format} to ${result.label} in ${seconds} s.\n`,
+        `Exported ${result.count} record(s) of ${resource} as ${opts.format} to ${result.label} in ${seconds} s.\n`,
       );
     }
   } finally {
