@@ -177,6 +177,10 @@ export class Items extends Resource<Item, ItemFilters> {
     return byRef;
   }
 
+  protected override mapsWholePages(filters: ItemFilters): boolean {
+    return filters.withStock === true;
+  }
+
   protected override async mapPage(records: X3Record[], filters: ItemFilters): Promise<Item[]> {
     const items = records.map(mapItem);
     if (filters.withStock !== true || items.length === 0) return items;

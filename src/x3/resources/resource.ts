@@ -114,6 +114,11 @@ export class Resource<T, F extends object> {
     return resourceUrl(this.ctx.folderBase, keySegment(this.spec.cls, list), this.representation, facet);
   }
 
+  /** True when `mapPage` must see a whole page at once (to enrich it with one more query). */
+  protected mapsWholePages(_filters: F): boolean {
+    return false;
+  }
+
   /** Maps one page of records; resources that enrich records (stock) override it. */
   protected mapPage(records: X3Record[], _filters: F): Promise<T[]> {
     return Promise.resolve(records.map((r) => this.spec.map(r)));
@@ -125,13 +130,13 @@ export class Resource<T, F extends object> {
     if (limit <= 0) return;
     const count = Math.max(1, Math.min(filters.pageSize ?? 100, limit));
     let yielded = 0;
-    for await (const records of pages(
-      this.ctx.transport,
-      this.queryUrl(filters, count),
-      this.ctx.folderBase,
-    )) {
-      for (const item of await this.mapPage(records, filters)) {
-        yield item;
+    const batch = this.mapsWholePages(filters);
+    const url = this.queryUrl(filters, count);
+    for await (const records of pages(this.ctx.transport, url, this.ctx.folderBase)) {
+      // One record at a time keeps a single shape of the page alive, not raw and mapped at once.
+      const mapped = batch ? await this.mapPage(records, filters) : undefined;
+      for (let i = 0; i < records.length; i += 1) {
+        yield mapped === undefined ? this.spec.map(records[i]!) : mapped[i]!;
         yielded += 1;
         if (yielded >= limit) return;
       }
