@@ -64,6 +64,10 @@ export async function serve(
       print('');
       print(`Demo: X3 simulator at ${demo.simulatorUrl}, Aldgate connection ${demo.connectionId}.`);
       print(`Demo API key (a new one at each start): ${demo.apiKey}`);
+      // The key travels in the URL fragment, which browsers never send to a server.
+      if (existsSync(join(WEB_DIST, 'index.html')) && config.role !== 'worker') {
+        print(`Admin UI, signed in: ${url}/#key=${encodeURIComponent(demo.apiKey)}`);
+      }
       print(
         `Try: curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/connections/${demo.connectionId}/customers`,
       );
