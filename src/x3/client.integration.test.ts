@@ -234,6 +234,24 @@ describe('mapping of each object', () => {
     expect(api().map((r) => r.method)).toEqual(['GET']);
   });
 
+  it('reads numeric strings as numbers, keeps money text and custom fields in raw', async () => {
+    const x3 = client();
+    const settings = sim.settings('ALDGATE');
+    settings.numericStrings = true;
+    try {
+      const [so] = await collect(x3.salesOrders.list({ customer: 'C0001', limit: 1 }));
+      const order = await x3.salesOrders.get(so!.number);
+      expect(typeof order.lines[0]!.quantity).toBe('number');
+      expect(typeof (order.lines[0]!.raw.QTY as unknown)).toBe('string');
+      expect(order.totalExcludingTax).toMatch(/^\d+\.\d{2}$/);
+    } finally {
+      settings.numericStrings = false;
+    }
+    const c4 = await x3.customers.get('C0004');
+    expect(c4.raw.ZCUSTREF).toBe('TVF-KEY-ACCOUNT');
+    expect(JSON.stringify(c4)).not.toContain('TVF-KEY-ACCOUNT');
+  });
+
   it('items: units and stock by site from ITMMVT', async () => {
     const x3 = client();
     const item = await x3.items.get('BOX-S-200');

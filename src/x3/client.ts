@@ -95,7 +95,10 @@ export function createX3Client(options: X3ClientOptions): X3Client {
       // A couple beyond the cap, so a token request never waits behind the API calls.
       connections: limits.maxConcurrent + 2,
       keepAliveTimeout: 30_000,
-      connect: { timeout: timeouts.connectMs },
+      connect: {
+        timeout: timeouts.connectMs,
+        ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),
+      },
     });
 
   const transport = new Transport({

@@ -68,6 +68,8 @@ export interface X3ClientOptions {
   auth: X3AuthOptions;
   limits?: X3Limits;
   timeouts?: X3Timeouts;
+  /** Extra trust for X3 servers with a private or self-signed certificate (PEM). */
+  tls?: { ca?: string | Buffer | Array<string | Buffer> };
   /** An undici dispatcher to use instead of the client's own keep-alive Agent (not closed by `close()`). */
   dispatcher?: Dispatcher;
   hooks?: X3Hooks;
