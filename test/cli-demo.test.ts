@@ -1,0 +1,34 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliEnv, requireBuild, runCli } from './cli-support.js';
+
+// `demo` belongs to the orders capability; this runs once its command is part of the build.
+const demoBuilt = existsSync(fileURLToPath(new URL('../dist/cli/demo.command.js', import.meta.url)));
+const dirs: string[] = [];
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('x3bridge demo', () => {
+  it.skipIf(!demoBuilt)('runs the Aldgate flow and ends with the X3 order number', async () => {
+    requireBuild();
+    const dataDir = mkdtempSync(join(tmpdir(), 'x3b-demo-'));
+    dirs.push(dataDir);
+    const r = await runCli(['demo'], cliEnv({ X3BRIDGE_DATA_DIR: dataDir }));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    // Order numbers are SO + site + 7 digits (docs/x3-objects.md).
+    expect(r.stdout).toMatch(/SO[A-Z0-9]+\d{7}/);
+  });
+
+  it('is listed in the help once built', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    if (demoBuilt) expect(r.stdout).toMatch(/^ {2}demo\b/m);
+    else expect(r.stdout).not.toMatch(/^ {2}demo\b/m);
+  });
+});
