@@ -15,54 +15,31 @@ import {
 import { request, type Dispatcher } from 'undici';
 import type { AuthStrategy, Clock } from './auth/types.js';
 import {
-  X3AuthError,
   X3Error,
-  X3FolderNotFoundError,
-  X3NotFoundError,
   X3OutcomeUncertainError,
-  X3PermissionError,
   X3ProtocolError,
-  X3RejectedError,
   X3TimeoutError,
   X3UnavailableError,
   X3UnreachableError,
   type X3Diagnosis,
 } from './errors.js';
-import {
-  collectDiagnoses,
-  describeDiagnoses,
-  isFailure,
-  isRecordMissing,
-  isTransient,
-} from './sdata/diagnoses.js';
 import { classifyNetworkError, type NetworkFailure } from './network.js';
 import type { ResolvedLimits, ResolvedTimeouts, X3Hooks, X3Logger } from './options.js';
 import { createRedactor } from './redact.js';
+import {
+  interpretAnswer,
+  isRetryable,
+  markRetryable,
+  parseBody,
+  retryAfterOf,
+  type HttpMethod,
+  type RawAnswer,
+  type X3Response,
+} from './outcome.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface X3Response {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-  diagnoses: X3Diagnosis[];
-}
+export { parseRetryAfter, type HttpMethod, type X3Response } from './outcome.js';
 
 const SYRACUSE_JSON = 'application/json;vnd.sage=syracuse';
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-/** Marks an error that one more attempt of the same read may cure. */
-const RETRYABLE = Symbol('x3.retryable');
-
-type Retryable = X3Error & { [RETRYABLE]?: true };
-
-function markRetryable<E extends X3Error>(error: E): E {
-  Object.defineProperty(error, RETRYABLE, { value: true, enumerable: false });
-  return error;
-}
-
-function isRetryable(error: unknown): boolean {
-  return error instanceof X3Error && (error as Retryable)[RETRYABLE] === true;
-}
 
 /** Failures that say X3 itself is in trouble (as opposed to a refused request). */
 function countsAgainstBreaker(error: Error): boolean {
@@ -71,21 +48,6 @@ function countsAgainstBreaker(error: Error): boolean {
     error instanceof X3OutcomeUncertainError ||
     (error instanceof X3UnavailableError && !(error instanceof X3ProtocolError))
   );
-}
-
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || text.trim() === '') return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
 }
 
 export interface TransportOptions {
@@ -182,11 +144,11 @@ export class Transport {
           throw markRetryable(
             new X3UnavailableError(`The token endpoint answered ${answer.status}.`, {
               ...details,
-              ...this.#retryAfter(answer),
+              ...retryAfterOf(answer, this.#o.clock.now()),
             }),
           );
         }
-        return { status: answer.status, body: this.#parse(answer, 'POST', url, answer.status < 400) };
+        return { status: answer.status, body: parseBody(answer, 'POST', url, answer.status < 400) };
       }),
     );
 
@@ -237,7 +199,7 @@ export class Transport {
         authorization = await auth.authorization();
         answer = await this.#send(method, url, authorization, body, timeout, kind);
       }
-      return this.#interpret(method, url, answer, kind);
+      return interpretAnswer({ folder: this.#o.folder, now: this.#o.clock.now() }, method, url, answer, kind);
     };
     return this.#bulkhead.execute(run).catch((error: unknown) => {
       if (error instanceof BulkheadRejectedError) {
@@ -338,90 +300,6 @@ export class Transport {
     return markRetryable(
       new X3UnavailableError('The connection to X3 broke before the answer came.', details),
     );
-  }
-
-  #retryAfter(answer: RawAnswer): { retryAfterMs?: number } {
-    const ms = parseRetryAfter(answer.headers['retry-after'], this.#o.clock.now());
-    return ms === undefined ? {} : { retryAfterMs: ms };
-  }
-
-  #parse(answer: RawAnswer, method: HttpMethod, url: URL, mustBeJson: boolean): unknown {
-    if (answer.text.length === 0 || /^\s*$/.test(answer.text)) return undefined;
-    try {
-      return JSON.parse(answer.text) as unknown;
-    } catch (cause) {
-      if (!mustBeJson) return undefined;
-      throw new X3ProtocolError(`X3 answered ${answer.status} with a body that is not JSON.`, {
-        method,
-        url: url.href,
-        status: answer.status,
-        cause,
-      });
-    }
-  }
-
-  #interpret(method: HttpMethod, url: URL, answer: RawAnswer, kind: 'read' | 'write'): X3Response {
-    const { status } = answer;
-    const body = this.#parse(answer, method, url, status < 300);
-    const diagnoses = collectDiagnoses(body);
-    const details = { method, url: url.href, status };
-    const said = describeDiagnoses(diagnoses);
-    const suffix = said ? `: ${said}` : '.';
-    const failing = diagnoses.filter(isFailure);
-
-    if (status >= 200 && status < 300) {
-      if (failing.some(isRecordMissing)) throw new X3NotFoundError(`X3 has no such record${suffix}`, details);
-      if (failing.length > 0)
-        throw new X3RejectedError(`X3 refused the request${suffix}`, diagnoses, details);
-      return { status, headers: answer.headers, body, diagnoses };
-    }
-    if (status === 401) {
-      throw new X3AuthError(
-        `X3 refused the credentials (401)${suffix} Check the connection's credentials and that the user may use web services.`,
-        details,
-      );
-    }
-    if (status === 403) {
-      throw new X3PermissionError(`The X3 user has no rights for this operation (403)${suffix}`, details);
-    }
-    if (status === 404) {
-      if (diagnoses.some((d) => /folder|endpoint|dossier/i.test(d.message))) {
-        throw new X3FolderNotFoundError(
-          this.#o.folder,
-          `X3 has no folder "${this.#o.folder}"${suffix}`,
-          details,
-        );
-      }
-      throw new X3NotFoundError(`X3 has no such record or class${suffix}`, details);
-    }
-    const transient = diagnoses.some(isTransient);
-    if (RETRY_STATUSES.has(status) || transient || status >= 500) {
-      const extra = { ...details, ...this.#retryAfter(answer), diagnoses };
-      if (kind === 'read') {
-        return this.#throwRetryable(
-          new X3UnavailableError(`X3 is busy or failing (${status})${suffix}`, extra),
-        );
-      }
-      // A gateway error or crash may come after the commit, whatever diagnosis rides along.
-      // Otherwise 429, 503, 408 and transient diagnoses mean X3 turned the call away unprocessed.
-      const ambiguous = status === 500 || status === 502 || status === 504 || status > 504;
-      if (!ambiguous) {
-        throw new X3UnavailableError(
-          `X3 turned the ${method} away (${status})${suffix} Nothing was saved.`,
-          extra,
-        );
-      }
-      throw new X3OutcomeUncertainError(
-        `X3 answered ${status} to the ${method}; it may or may not have saved it. Look the document up before trying again.`,
-        details,
-      );
-    }
-    if (failing.some(isRecordMissing)) throw new X3NotFoundError(`X3 has no such record${suffix}`, details);
-    throw new X3RejectedError(`X3 refused the request (${status})${suffix}`, diagnoses, details);
-  }
-
-  #throwRetryable(error: X3Error): never {
-    throw markRetryable(error);
   }
 
   close(): Promise<void> {
