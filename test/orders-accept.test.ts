@@ -10,8 +10,11 @@ import {
   drainPending,
   inBatches,
   quoteBody,
+  delayedCreatesSettled,
+  faultsFired,
   setFaults,
   simOrders,
+  startCounting,
 } from './orders-support.js';
 
 describe.each(testBackends)('accepting quotes on %s', (kind) => {
@@ -160,26 +163,30 @@ describe.each(testBackends)('accepting quotes on %s', (kind) => {
     ['503', { action: 'status', status: 503, times: 20 }, 'normal'],
     ['429 with Retry-After', { action: 'status', status: 429, retryAfter: 1, times: 20 }, 'normal'],
     ['token expiry mid-flight', { action: 'token_expire', times: 20 }, 'normal'],
+    // Past the slow connection's 1 s write timeout: X3 commits each of these after the client gave up.
+    ['delay past the write timeout', { action: 'delay', ms: 2500, times: 20 }, 'slow'],
   ];
 
   it.each(faults)('ends 50 quotes as exactly 50 orders through %s', async (label, rule, which) => {
     const connection = which === 'slow' ? slowConn : conn;
     const ids = Array.from({ length: 50 }, () => qid(label.split(' ')[0]!.replace(/[^a-z0-9]/gi, '')));
+    await startCounting(f);
     await setFaults(f, [{ match: { method: 'POST', class: 'SORDER' }, ...rule }]);
     const statuses: number[] = [];
     await inBatches(ids, 10, async (id) => {
       const a = await accept(id, quoteBody(), connection);
       statuses.push(a.status);
     });
+    // Read before the rules are cleared: each firing of a delay is a create X3 is still holding.
+    const fired = await faultsFired(f, rule.times as number);
     await setFaults(f, []);
     expect(
       statuses.every((s) => s === 201 || s === 202),
       statuses.join(','),
     ).toBe(true);
-    // A delayed create still lands after the client gave up: let X3 finish before any lookup,
-    // as the settle time does in production.
-    const inX3 = async () => (await simOrders(f)).filter((o) => ids.includes(o.CUSORDREF)).length;
-    await drainPending(f, [connection], which === 'slow' ? async () => (await inX3()) === 50 : undefined);
+    // A delayed create still lands after the client gave up: let X3 finish every create sent
+    // before any lookup, as the settle time does in production.
+    await drainPending(f, [connection], which === 'slow' ? delayedCreatesSettled(f, fired) : undefined);
     const orders = (await simOrders(f)).filter((o) => ids.includes(o.CUSORDREF));
     expect(orders).toHaveLength(50);
     const byRef = new Map(orders.map((o) => [o.CUSORDREF as string, o.SOHNUM as string]));
@@ -190,6 +197,14 @@ describe.each(testBackends)('accepting quotes on %s', (kind) => {
     for (const q of quotes.rows) {
       expect(q.status).toBe('created');
       expect(q.order_number).toBe(byRef.get(q.quote_id));
+    }
+    if (which === 'slow') {
+      // The creates X3 committed after the client gave up were found by lookup, not sent twice.
+      const adopted = await f.store.executeSql(
+        `select count(*)::int as n from order_attempts where outcome = 'adopted' and quote_id = any($1::text[])`,
+        [ids],
+      );
+      expect(Number(adopted.rows[0].n)).toBeGreaterThan(0);
     }
   });
 

@@ -51,8 +51,16 @@ export async function countSorderPosts(f: ApiFixture): Promise<number> {
 }
 
 /** Creates the Aldgate connection and maps every product and customer the tests use. */
-export async function connectAndMap(f: ApiFixture, settings?: Record<string, unknown>): Promise<string> {
-  const created = await f.call('POST', '/v1/connections', f.connectionBody(settings ? { settings } : {}));
+export async function connectAndMap(
+  f: ApiFixture,
+  settings?: Record<string, unknown>,
+  baseUrl?: string,
+): Promise<string> {
+  const created = await f.call(
+    'POST',
+    '/v1/connections',
+    f.connectionBody({ ...(settings ? { settings } : {}), ...(baseUrl ? { baseUrl } : {}) }),
+  );
   expect(created.status, created.text).toBe(201);
   const id = created.body.id as string;
   const products = await f.call('PUT', `/v1/connections/${id}/mappings/products`, [
@@ -96,6 +104,23 @@ async function totalSends(f: ApiFixture): Promise<number> {
 export async function startCounting(f: ApiFixture): Promise<number> {
   await fetch(`${f.simulator.url}/__sim/requests`, { method: 'DELETE' });
   return totalSends(f);
+}
+
+/** How many times the fault rules fired so far, from what is left of each rule's `times`. */
+export async function faultsFired(f: ApiFixture, timesSet: number): Promise<number> {
+  const body = (await simJson(f, '/__sim/faults')) as { rules: Array<{ times?: number }> };
+  return body.rules.reduce((n, r) => n + (timesSet - (r.times ?? timesSet)), 0);
+}
+
+/**
+ * True once the simulator finished every delayed create: it logs a call only when the call can
+ * no longer change the folder, even when the client gave up on it first.
+ */
+export function delayedCreatesSettled(f: ApiFixture, fired: number): () => Promise<boolean> {
+  return async () =>
+    (await simRequests(f)).filter(
+      (r) => r.method === 'POST' && r.path.includes('/SORDER') && (r as { fault?: string }).fault === 'delay',
+    ).length >= fired;
 }
 
 export async function drainPending(
