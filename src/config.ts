@@ -18,6 +18,7 @@ import { KeyRingFormatError, parseKeyRing } from './secrets/key-ring.js';
  * | X3BRIDGE_DEMO | false | start the simulator and the demo connection |
  * | X3BRIDGE_PUBLIC_URL | unset | the URL users reach the server at, for links and webhooks |
  * | LOG_LEVEL | info | fatal, error, warn, info, debug, trace or silent |
+ * | CI | unset | set by CI systems: no progress bars |
  */
 export interface AppConfig {
   port: number;
@@ -30,6 +31,8 @@ export interface AppConfig {
   role: 'all' | 'api' | 'worker';
   demo: boolean;
   publicUrl: string | null;
+  /** Running under CI (`CI` set and not false): no progress bars or other terminal niceties. */
+  ci?: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -159,6 +162,8 @@ export function loadConfig(
     role: e.X3BRIDGE_ROLE,
     demo: e.X3BRIDGE_DEMO,
     publicUrl: e.X3BRIDGE_PUBLIC_URL ?? null,
+    // CI systems set CI to all sorts of values ("true", "1", "woodpecker"): anything but false.
+    ci: env.CI !== undefined && env.CI !== '' && !/^(false|0|no)$/i.test(env.CI),
   };
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const merged: AppConfig = { ...config, ...defined };

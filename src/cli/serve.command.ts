@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createApp, type App } from '../app.js';
+import type { App } from '../app.js';
 import { loadConfig, ROLES, type AppConfig } from '../config.js';
 import type { Demo } from '../connections/demo.js';
 import { WEB_DIST } from '../http/static.js';
@@ -42,6 +42,8 @@ export async function serve(
       ? { allowPrivateHosts: [...new Set([...base.allowPrivateHosts, ...DEMO_PRIVATE_HOSTS])] }
       : {}),
   });
+  // Loaded here, not at the top: every other command (and --help) starts without the server.
+  const { createApp } = await import('../app.js');
   const app = await createApp(config);
   let demo: Demo | null = null;
   try {

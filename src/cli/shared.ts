@@ -64,7 +64,7 @@ export function configFrom(io: CliStreams): AppConfig {
 /** Terminal niceties (progress bars) only on an interactive terminal and never in CI. */
 export function isInteractive(stream: Writable, config: AppConfig): boolean {
   // `ci` is read from CI by config when present there; absent, a pipe already says enough.
-  const ci = (config as AppConfig & { ci?: boolean }).ci === true;
+  const ci = config.ci === true;
   return (stream as Writable & { isTTY?: boolean }).isTTY === true && !ci;
 }
 
