@@ -160,6 +160,7 @@ export function createX3Client(options: X3ClientOptions): X3Client {
     async close() {
       if (closed) return;
       closed = true;
+      await transport.close();
       if (ownsDispatcher) await dispatcher.close();
     },
   };

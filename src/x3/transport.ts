@@ -26,6 +26,7 @@ import {
 import { classifyNetworkError, type NetworkFailure } from './network.js';
 import type { ResolvedLimits, ResolvedTimeouts, X3Hooks, X3Logger } from './options.js';
 import { createRedactor } from './redact.js';
+import { DeadlineWatch } from './deadline.js';
 import {
   interpretAnswer,
   isRetryable,
@@ -40,6 +41,8 @@ import {
 export { parseRetryAfter, type HttpMethod, type X3Response } from './outcome.js';
 
 const SYRACUSE_JSON = 'application/json;vnd.sage=syracuse';
+/** Deadlines shorter than this are enforced by the client's own sweeper, not by undici's. */
+const PRECISE_BELOW_MS = 10_000;
 
 /** Failures that say X3 itself is in trouble (as opposed to a refused request). */
 function countsAgainstBreaker(error: Error): boolean {
@@ -71,6 +74,7 @@ export class Transport {
   readonly #bulkhead: BulkheadPolicy;
   readonly #breaker: CircuitBreakerPolicy;
   readonly #retry: RetryPolicy;
+  readonly #deadlines: DeadlineWatch;
   #auth: AuthStrategy | undefined;
   #redact: (text: string) => string = (t) => t;
   readonly #observed: boolean;
@@ -81,7 +85,9 @@ export class Transport {
       options.hooks.onRequest !== undefined ||
       options.hooks.onResponse !== undefined ||
       options.logger !== undefined;
-    const { limits } = options;
+    const { limits, timeouts } = options;
+    const shortest = Math.min(timeouts.readMs, timeouts.writeMs, timeouts.tokenMs);
+    this.#deadlines = new DeadlineWatch(Math.min(1_000, Math.max(5, Math.floor(shortest / 10))));
     this.#bulkhead = bulkhead(limits.maxConcurrent, limits.maxQueue);
     this.#breaker = circuitBreaker(handleWhen(countsAgainstBreaker), {
       halfOpenAfter: limits.breakerHalfOpenMs,
@@ -246,17 +252,16 @@ export class Transport {
     const started = performance.now();
     const event = this.#observed ? { method, url: url.pathname + url.search, kind } : undefined;
     if (event !== undefined) this.#o.hooks.onRequest?.(event);
-    // undici's headersTimeout and bodyTimeout run on a coarse clock (about a second), so the
-    // deadline is a timer of ours that aborts the exchange.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    // undici's headersTimeout and bodyTimeout tick on a clock of about a second: right for the
+    // usual long deadlines, at no cost per call. Short ones get a sweeper-driven abort.
+    const deadline = timeoutMs < PRECISE_BELOW_MS ? this.#deadlines.start(timeoutMs) : undefined;
     try {
       const res = await request(url, {
         dispatcher: this.#o.dispatcher,
         method,
         headers,
         body: body ?? null,
-        signal: controller.signal,
+        signal: deadline ?? null,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
@@ -269,14 +274,14 @@ export class Transport {
       }
       return answer;
     } catch (error) {
-      const failure = classifyNetworkError(error, controller.signal.aborted);
+      const failure = classifyNetworkError(error, deadline?.aborted === true);
       const durationMs = performance.now() - started;
       const failed = { method, url: url.pathname + url.search, kind, durationMs, error: failure.kind };
       this.#o.hooks.onResponse?.(failed);
       this.#o.logger?.warn(failed, 'x3 call failed');
       throw failure;
     } finally {
-      clearTimeout(timer);
+      if (deadline !== undefined) this.#deadlines.release(deadline);
     }
   }
 
@@ -303,6 +308,7 @@ export class Transport {
   }
 
   close(): Promise<void> {
+    this.#deadlines.close();
     return Promise.resolve();
   }
 }

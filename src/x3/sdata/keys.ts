@@ -58,16 +58,17 @@ export function resourceUrl(
   segment: string,
   representation: string,
   facet: Facet,
-  query: SDataQuery = {},
+  params: SDataQuery = {},
 ): URL {
-  // One serialisation and one parse: this runs on every call.
-  const params = new URLSearchParams();
-  params.set('representation', `${representation}.${facet}`);
-  if (query.where !== undefined && query.where !== '') params.set('where', query.where);
-  if (query.orderBy !== undefined) params.set('orderBy', query.orderBy);
-  if (query.count !== undefined) params.set('count', String(query.count));
-  if (query.key !== undefined) params.set('key', query.key);
-  return new URL(`${base.href}${segment}?${params.toString()}`);
+  // Built as text and parsed once: this runs on every call. Values are percent-encoded
+  // (a space as %20, which every server reads, unlike +).
+  let query = `representation=${encodeURIComponent(`${representation}.${facet}`)}`;
+  if (params.where !== undefined && params.where !== '')
+    query += `&where=${encodeURIComponent(params.where)}`;
+  if (params.orderBy !== undefined) query += `&orderBy=${encodeURIComponent(params.orderBy)}`;
+  if (params.count !== undefined) query += `&count=${encodeURIComponent(String(params.count))}`;
+  if (params.key !== undefined) query += `&key=${encodeURIComponent(params.key)}`;
+  return new URL(`${base.href}${segment}?${query}`);
 }
 
 /** Splits `'TYPE~NUM'` style keys; parts are validated when the segment is built. */
