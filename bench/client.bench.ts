@@ -1,38 +1,136 @@
 // Client overhead against raw undici calls to the same simulator, measured in one run, and the
-// client's memory while streaming a million items. The simulator always runs in a child
-// process; the stream runs in another, so that the RSS measured is the client's own.
+// client's memory while streaming a million items.
 //
 //   npx tsx bench/client.bench.ts [--reads 4000] [--items 1000000] [--page-size 100]
+//
+// The simulator runs in a child process. The measured code runs in another: plain Node on the
+// library transpiled to JavaScript, as a user of the package runs it, so that neither the
+// simulator nor a TypeScript loader weighs on the figures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
-import { createX3Client } from '../src/index.js';
 
 const CONCURRENCY = 4;
 const ROUNDS = 7;
+// The simulator's demo client, written out so that this process never loads the simulator.
+const DEMO_OAUTH = { clientId: 'aldgate-integration', clientSecret: 'aldgate-demo-secret' };
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
-// The demo client of the simulator, written out so that this process never loads the simulator.
-const DEMO_OAUTH = { clientId: 'aldgate-integration', clientSecret: 'aldgate-demo-secret' };
+const COMMON = `
+import { createX3Client } from './src/index.js';
+const [url, ...rest] = process.argv.slice(2);
+const auth = { type: 'client_credentials', clientId: '${DEMO_OAUTH.clientId}', clientSecret: '${DEMO_OAUTH.clientSecret}' };
+const report = (value) => process.stdout.write(JSON.stringify(value) + '\\n');
+`;
+
+const STREAMER = `${COMMON}
+const [pageSize, items] = rest.map(Number);
+const x3 = createX3Client({ baseUrl: url, folder: 'ALDGATE', auth });
+const baseline = process.memoryUsage().rss;
+let peak = baseline;
+let count = 0;
+const started = performance.now();
+for await (const item of x3.items.list({ pageSize, limit: items })) {
+  if (item.ref === '') throw new Error('empty item');
+  count += 1;
+  if (count % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+}
+const seconds = (performance.now() - started) / 1000;
+await x3.close();
+report({ count, seconds, baseline, peak });
+`;
+
+const READER = `${COMMON}
+import { Pool } from 'undici';
+const [reads, rounds, concurrency] = rest.map(Number);
+const x3 = createX3Client({ baseUrl: url, folder: 'ALDGATE', auth, limits: { maxConcurrent: concurrency } });
+const pool = new Pool(url, { connections: concurrency });
+const basic = Buffer.from(auth.clientId + ':' + auth.clientSecret).toString('base64');
+const minted = await pool.request({ path: '/oauth2/token', method: 'POST',
+  headers: { authorization: 'Basic ' + basic, 'content-type': 'application/x-www-form-urlencoded' },
+  body: 'grant_type=client_credentials' });
+const { access_token: token } = await minted.body.json();
+const path = "/api1/x3/erp/ALDGATE/FACILITY('ALD01')?representation=FACILITY.%24details";
+const headers = { authorization: 'Bearer ' + token, accept: 'application/json;vnd.sage=syracuse', 'x-sage-folder': 'ALDGATE' };
+async function raw() {
+  const res = await pool.request({ path, method: 'GET', headers });
+  const body = await res.body.json();
+  if (res.statusCode !== 200 || body.FCY !== 'ALD01') throw new Error('raw read failed: ' + res.statusCode);
+}
+async function viaClient() {
+  const site = await x3.sites.get('ALD01');
+  if (site.code !== 'ALD01') throw new Error('client read failed');
+}
+async function run(total, call) {
+  let next = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) { next += 1; await call(); }
+  }));
+  const used = process.cpuUsage(cpu);
+  return { rate: total / ((performance.now() - started) / 1000), cpuPerCall: (used.user + used.system) / total };
+}
+await run(500, raw);
+await run(500, viaClient);
+const out = { raw: [], client: [] };
+for (let round = 0; round < rounds; round += 1) {
+  out.raw.push(await run(reads, raw));
+  out.client.push(await run(reads, viaClient));
+}
+await x3.close();
+await pool.close();
+report(out);
+`;
+
+/**
+ * Transpiles the library (src/index.ts and src/x3) to JavaScript under node_modules/.cache, with
+ * the given script beside it; bare imports resolve from the project's node_modules.
+ */
+async function compile(name: string, script: string): Promise<string> {
+  const ts = (await import('typescript')).default;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const out = join(root, 'node_modules', '.cache', 'x3bridge-client-bench');
+  await rm(join(out, 'src'), { recursive: true, force: true });
+  const x3Files = (await readdir(join(root, 'src', 'x3'), { recursive: true })).map((f) =>
+    join('src', 'x3', f),
+  );
+  for (const file of ['src/index.ts', ...x3Files].filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  )) {
+    const { outputText } = ts.transpileModule(await readFile(join(root, file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
+    await mkdir(dirname(join(out, file)), { recursive: true });
+    await writeFile(join(out, file.replace(/\.ts$/, '.js')), outputText);
+  }
+  await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
+  await writeFile(join(out, name), script);
+  return join(out, name);
+}
+
+/** Runs a compiled script and returns the JSON it reports. */
+async function runScript<T>(script: string, args: string[]): Promise<T> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  await once(child, 'exit');
+  return JSON.parse(line) as T;
+}
 
 async function startSimulator(scale: number): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--simulator', '--scale', String(scale)],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
+    { stdio: ['pipe', 'pipe', 'inherit'] },
   );
-  const lines = createInterface({ input: child.stdout! });
-  const [url] = (await once(lines, 'line')) as [string];
+  const [url] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   return { url, child };
 }
 
@@ -41,150 +139,46 @@ async function stop(child: ChildProcess): Promise<void> {
   await once(child, 'exit');
 }
 
-const STREAMER = `
-import { createX3Client } from './src/index.js';
-const [url, pageSize, items] = process.argv.slice(2);
-const x3 = createX3Client({ baseUrl: url, folder: 'ALDGATE',
-  auth: { type: 'client_credentials', clientId: '${DEMO_OAUTH.clientId}', clientSecret: '${DEMO_OAUTH.clientSecret}' } });
-const baseline = process.memoryUsage().rss;
-let peak = baseline;
-let count = 0;
-const started = performance.now();
-for await (const item of x3.items.list({ pageSize: Number(pageSize), limit: Number(items) })) {
-  if (item.ref === '') throw new Error('empty item');
-  count += 1;
-  if (count % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
-}
-const seconds = (performance.now() - started) / 1000;
-await x3.close();
-console.log(JSON.stringify({ count, seconds, baseline, peak }));
-`;
-
-/**
- * Transpiles the library (src/index.ts and src/x3) to JavaScript under node_modules/.cache, so
- * that the stream runs in plain Node without a TypeScript loader inflating its memory. Bare
- * imports resolve from the project's node_modules.
- */
-async function compileClient(): Promise<string> {
-  const ts = (await import('typescript')).default;
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const out = join(root, 'node_modules', '.cache', 'x3bridge-client-bench');
-  await rm(out, { recursive: true, force: true });
-  const sources = [
-    'src/index.ts',
-    ...(await readdir(join(root, 'src', 'x3'), { recursive: true })).map((f) => join('src', 'x3', f)),
-  ];
-  for (const file of sources.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
-    const { outputText } = ts.transpileModule(await readFile(join(root, file), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    });
-    await mkdir(dirname(join(out, file)), { recursive: true });
-    await writeFile(join(out, file.replace(/\.ts$/, '.js')), outputText);
-  }
-  await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
-  await writeFile(join(out, 'stream.js'), STREAMER);
-  return join(out, 'stream.js');
-}
-
-async function runConcurrent(total: number, call: () => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) {
-        next += 1;
-        await call();
-      }
-    }),
-  );
-  return total / ((performance.now() - started) / 1000);
-}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
 
 async function main(): Promise<void> {
   const reads = arg('reads', 4000);
   const items = arg('items', 1_000_000);
-  // The client's default page size; X3 caps pages anyway (the simulator here at 1,000).
+  // The client's default page size; X3 caps pages anyway (this simulator at 1,000).
   const pageSize = arg('page-size', 100);
 
-  // 1. Streaming items through the client's async iterator, in a plain Node process running
-  // the client compiled to JavaScript (as a library user runs it), RSS sampled every 1,000.
-  {
-    const scale = Math.ceil(items / 1000);
-    const { url, child } = await startSimulator(scale);
-    const script = await compileClient();
-    const streamer = spawn(process.execPath, [script, url, String(pageSize), String(items)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const [line] = (await once(createInterface({ input: streamer.stdout! }), 'line')) as [string];
-    const r = JSON.parse(line) as { count: number; seconds: number; baseline: number; peak: number };
-    const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+  if (items > 0) {
+    const { url, child } = await startSimulator(Math.ceil(items / 1000));
+    const script = await compile('stream.js', STREAMER);
+    const r = await runScript<{ count: number; seconds: number; baseline: number; peak: number }>(script, [
+      url,
+      String(pageSize),
+      String(items),
+    ]);
     console.log(
-      `streamed ${r.count} items (pages of ${pageSize}) in ${r.seconds.toFixed(1)} s (${(r.count / r.seconds).toFixed(0)}/s); client process RSS start ${mb(r.baseline)} MB, peak ${mb(r.peak)} MB (target < 150 MB)`,
+      `streamed ${r.count} items (pages of ${pageSize}) in ${r.seconds.toFixed(1)} s (${(r.count / r.seconds).toFixed(0)}/s); client process RSS at start ${mb(r.baseline)} MB, peak ${mb(r.peak)} MB (target < 150 MB)`,
     );
-    await once(streamer, 'exit');
     await stop(child);
   }
-  if (reads === 0) return;
 
-  // 2. Single reads: client vs raw undici, same simulator, same concurrency, alternated rounds.
-  {
+  if (reads > 0) {
     const { url, child } = await startSimulator(1);
-    const auth = { type: 'client_credentials', ...DEMO_OAUTH } as const;
-    const x3 = createX3Client({
-      baseUrl: url,
-      folder: 'ALDGATE',
-      auth,
-      limits: { maxConcurrent: CONCURRENCY },
-    });
-    const pool = new Pool(url, { connections: CONCURRENCY });
-    const basic = Buffer.from(`${auth.clientId}:${auth.clientSecret}`).toString('base64');
-    const tokenAnswer = await pool.request({
-      path: '/oauth2/token',
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    });
-    const { access_token: token } = (await tokenAnswer.body.json()) as { access_token: string };
-    const path = "/api1/x3/erp/ALDGATE/FACILITY('ALD01')?representation=FACILITY.$details";
-    const raw = async () => {
-      const res = await pool.request({
-        path,
-        method: 'GET',
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json;vnd.sage=syracuse',
-          'x-sage-folder': 'ALDGATE',
-        },
-      });
-      const body = (await res.body.json()) as { FCY: string };
-      if (res.statusCode !== 200 || body.FCY !== 'ALD01')
-        throw new Error(`raw read failed: ${res.statusCode}`);
-    };
-    const viaClient = async () => {
-      const site = await x3.sites.get('ALD01');
-      if (site.code !== 'ALD01') throw new Error('client read failed');
-    };
-    await runConcurrent(300, raw);
-    await runConcurrent(300, viaClient);
-    // The machine is shared: rounds alternate raw and client, and the median of the per-round
-    // ratios is reported beside the ratio of the best rounds.
-    const rawRates: number[] = [];
-    const clientRates: number[] = [];
-    const ratios: number[] = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const r = await runConcurrent(reads, raw);
-      const c = await runConcurrent(reads, viaClient);
-      rawRates.push(r);
-      clientRates.push(c);
-      ratios.push(r / c);
-    }
-    const best = (xs: number[]) => Math.max(...xs);
-    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+    const script = await compile('reads.js', READER);
+    type Round = { rate: number; cpuPerCall: number };
+    const r = await runScript<{ raw: Round[]; client: Round[] }>(script, [
+      url,
+      String(reads),
+      String(ROUNDS),
+      String(CONCURRENCY),
+    ]);
+    // The machine is shared: rounds alternate, and medians of per-round ratios are reported.
+    const rateRatio = median(r.raw.map((raw, i) => raw.rate / r.client[i]!.rate));
+    const cpuRatio = median(r.client.map((c, i) => c.cpuPerCall / r.raw[i]!.cpuPerCall));
+    const best = (rounds: Round[]) => Math.max(...rounds.map((x) => x.rate)).toFixed(0);
     console.log(
-      `single reads (${ROUNDS} rounds of ${reads}, concurrency ${CONCURRENCY}): raw undici best ${best(rawRates).toFixed(0)}/s, client best ${best(clientRates).toFixed(0)}/s; overhead ratio median ${median.toFixed(3)}, best-vs-best ${(best(rawRates) / best(clientRates)).toFixed(3)} (target <= 1.15)`,
+      `single reads (${ROUNDS} rounds of ${reads}, concurrency ${CONCURRENCY}): raw undici best ${best(r.raw)}/s, client best ${best(r.client)}/s; throughput ratio raw/client (median) ${rateRatio.toFixed(3)} (target <= 1.15); CPU per call client/raw (median) ${cpuRatio.toFixed(3)}, ${median(r.raw.map((x) => x.cpuPerCall)).toFixed(0)} µs vs ${median(r.client.map((x) => x.cpuPerCall)).toFixed(0)} µs`,
     );
-    await x3.close();
-    await pool.close();
     await stop(child);
   }
 }

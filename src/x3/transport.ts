@@ -12,7 +12,7 @@ import {
   type IRetryBackoffContext,
   type RetryPolicy,
 } from 'cockatiel';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { AuthStrategy, Clock } from './auth/types.js';
 import {
   X3Error,
@@ -256,8 +256,9 @@ export class Transport {
     // usual long deadlines, at no cost per call. Short ones get a sweeper-driven abort.
     const deadline = timeoutMs < PRECISE_BELOW_MS ? this.#deadlines.start(timeoutMs) : undefined;
     try {
-      const res = await request(url, {
-        dispatcher: this.#o.dispatcher,
+      const res = await this.#o.dispatcher.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
         method,
         headers,
         body: body ?? null,
