@@ -1,41 +1,45 @@
-// Latency x3bridge adds to a read: GET /v1/connections/{id}/customers/{code} against a direct
-// X3 client call to the same simulator, in one run. The simulator runs in a child process so
-// that both paths pay the same for it; the API server runs here with an in-memory database.
+// Latency and throughput x3bridge adds to a read: GET /v1/connections/{id}/customers/{code}
+// against a direct X3 client call to the same simulator, in one run. The simulator runs in a
+// child process so that both paths pay the same for it; the API server runs here.
 //
-//   npx tsx bench/api.bench.ts [--reads 2000] [--rounds 5] [--x3-latency 20]
+//   npx tsx bench/api.bench.ts [--postgres [URL]] [--x3-latency 5,20] [--rounds 3]
+//                              [--log-level info] [--scale 1]
 //
-// Reports the p50 difference (target < 1 ms) and the throughput ratio API / direct at the same
-// concurrency (target >= 0.7), twice: with the simulator answering at once (pure overhead of
-// the extra HTTP hop, auth and database read, against a ~0.1 ms baseline) and with every X3
-// call held for --x3-latency ms (a fast real X3 answers a keyed read in tens of ms), which is
-// what a caller of x3bridge actually sees. Every loop is bounded by a request count.
+// For each database (PGlite always; Postgres with --postgres, on URL or DATABASE_URL or the
+// machine's test server, in a scratch database dropped at the end) and each simulated X3
+// latency (0 = the simulator answers at once, then each --x3-latency value in ms), it reports:
+// sequential p50/p99 of both paths and the added p50 (target < 1 ms), and the throughput of
+// both paths at concurrency 8 and their ratio (target >= 0.7). Rounds alternate the two paths
+// so that drift of a shared 2-core machine hits both alike; figures are medians over rounds.
+// The server logs at --log-level (default info, as in production) into a discarding stream.
+// Every loop is bounded by a request count; --scale multiplies the counts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { Pool } from 'undici';
 import { createApp } from '../src/app.js';
-import { openTestStore, testConfig } from '../src/db/test-support/stores.js';
+import { loadConfig } from '../src/config.js';
+import { openStore, randomBase62, type Store } from '../src/db/index.js';
+import { openTestStore, TEST_POSTGRES_ADMIN_URL, testConfig } from '../src/db/test-support/stores.js';
 import { createApiKey, createEnvironment } from '../src/environments/environment.service.js';
-import { createX3Client } from '../src/x3/index.js';
+import { createX3Client, type X3Client } from '../src/x3/index.js';
 
-const CONCURRENCY = 4;
+const CONCURRENCY = 8;
 const DEMO_OAUTH = { clientId: 'aldgate-integration', clientSecret: 'aldgate-demo-secret' };
 
-const arg = (name: string, fallback: number): number => {
+function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-
-if (process.argv[2] === '--simulator') {
-  const { createSimulator } = await import('../src/simulator/index.js');
-  const sim = await createSimulator({ poolSize: 64, quiet: true, requestLogSize: 100 });
-  process.stdout.write(`${sim.url}\n`);
-  process.stdin.resume();
-  process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
-} else {
-  await main();
+  if (i < 0) return undefined;
+  const next = process.argv[i + 1];
+  return next !== undefined && !next.startsWith('--') ? next : '';
 }
+const num = (name: string, fallback: number): number => {
+  const v = flag(name);
+  return v ? Number(v) : fallback;
+};
 
 async function startSimulator(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--simulator'], {
@@ -46,9 +50,24 @@ async function startSimulator(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
+async function setLatency(simUrl: string, ms: number): Promise<void> {
+  // No rule at all for 0: a 0 ms delay rule would still wait for a timer tick.
+  const res = await fetch(`${simUrl}/__sim/faults`, {
+    method: ms > 0 ? 'PUT' : 'DELETE',
+    ...(ms > 0
+      ? {
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ rules: [{ match: { path: '/api1' }, action: 'delay', ms }] }),
+        }
+      : {}),
+  });
+  if (!res.ok) throw new Error(`could not set the simulator's latency: ${res.status}`);
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function sequential(count: number, call: () => Promise<void>): Promise<number[]> {
   const out: number[] = [];
@@ -74,19 +93,52 @@ async function concurrent(total: number, call: () => Promise<void>): Promise<num
   return total / ((performance.now() - started) / 1000);
 }
 
-async function main(): Promise<void> {
-  const reads = arg('reads', 2000);
-  const rounds = arg('rounds', 5);
-  const { url: simUrl, child } = await startSimulator();
-  const store = await openTestStore('pglite');
-  const config = { ...testConfig(), allowPrivateHosts: ['127.0.0.1'] };
-  const app = await createApp(config, { store, jobs: false });
+/** A scratch database on the Postgres server at `serverUrl`, dropped by `drop()`. */
+async function scratchPostgres(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `x3b_bench_${randomBase62(10).toLowerCase()}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+}
+
+interface Row {
+  backend: string;
+  latency: number;
+  direct: { p50: number; p99: number; rps: number };
+  api: { p50: number; p99: number; rps: number };
+}
+
+async function benchBackend(
+  backend: 'pglite' | 'postgres',
+  store: Store,
+  simUrl: string,
+  latencies: number[],
+  rows: Row[],
+): Promise<void> {
+  const logLevel = flag('log-level') || 'info';
+  const rounds = num('rounds', 3);
+  const scale = num('scale', 1);
+  const config = { ...testConfig(), logLevel, allowPrivateHosts: ['127.0.0.1'] };
+  const discard = new Writable({ write: (_chunk, _enc, done) => done() });
+  const app = await createApp(config, { store, jobs: false, logStream: discard });
   const apiUrl = await app.start();
+  const api = new Pool(apiUrl, { connections: CONCURRENCY });
+  let x3: X3Client | null = null;
   try {
-    const env = await createEnvironment(store.db, 'bench', 'bench');
+    const env = await createEnvironment(store.db, `bench-${randomBase62(6)}`, 'bench');
     const { key } = await createApiKey(store.db, env.id, 'bench', 'bench');
-    const api = new Pool(apiUrl, { connections: CONCURRENCY });
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    await setLatency(simUrl, 0);
     const created = await api.request({
       path: '/v1/connections',
       method: 'POST',
@@ -96,20 +148,23 @@ async function main(): Promise<void> {
         baseUrl: simUrl,
         folder: 'ALDGATE',
         auth: { type: 'client_credentials', ...DEMO_OAUTH },
+        settings: { concurrency: CONCURRENCY },
       }),
     });
     const { id } = (await created.body.json()) as { id: string };
     if (created.statusCode !== 201) throw new Error(`connection not created: ${created.statusCode}`);
     const path = `/v1/connections/${id}/customers/C0001`;
 
-    const x3 = createX3Client({
+    // Same concurrency cap as the connection's client, so the two paths compare like for like.
+    const client = createX3Client({
       baseUrl: simUrl,
       folder: 'ALDGATE',
       auth: { type: 'client_credentials', ...DEMO_OAUTH },
       limits: { maxConcurrent: CONCURRENCY },
     });
+    x3 = client;
     const direct = async () => {
-      const c = await x3.customers.get('C0001');
+      const c = await client.customers.get('C0001');
       if (c.code !== 'C0001') throw new Error('direct read failed');
     };
     const viaApi = async () => {
@@ -118,58 +173,112 @@ async function main(): Promise<void> {
       if (res.statusCode !== 200 || body.code !== 'C0001')
         throw new Error(`API read failed: ${res.statusCode}`);
     };
+    await sequential(300, direct);
+    await sequential(300, viaApi);
 
-    await sequential(200, direct);
-    await sequential(200, viaApi);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const measure = async (label: string, count: number) => {
-      // Alternating rounds, so drift of the machine (other work on 2 cores) hits both alike.
-      const p50 = { direct: [] as number[], api: [] as number[] };
-      const p99 = { direct: [] as number[], api: [] as number[] };
-      const rps = { direct: [] as number[], api: [] as number[] };
+    for (const latency of latencies) {
+      await setLatency(simUrl, latency);
+      // Fewer calls when each one waits: about the same wall time per configuration.
+      const seqCount = Math.round(scale * (latency === 0 ? 400 : Math.max(30, 600 / latency)));
+      const concCount = Math.round(scale * (latency === 0 ? 2000 : Math.max(120, 4000 / latency)));
+      const d = { p50: [] as number[], p99: [] as number[], rps: [] as number[] };
+      const a = { p50: [] as number[], p99: [] as number[], rps: [] as number[] };
       for (let r = 0; r < rounds; r++) {
-        const d = await sequential(count / 4, direct);
-        const a = await sequential(count / 4, viaApi);
-        p50.direct.push(percentile(d, 50));
-        p50.api.push(percentile(a, 50));
-        p99.direct.push(percentile(d, 99));
-        p99.api.push(percentile(a, 99));
-        rps.direct.push(await concurrent(count, direct));
-        rps.api.push(await concurrent(count, viaApi));
+        const sd = await sequential(seqCount, direct);
+        const sa = await sequential(seqCount, viaApi);
+        d.p50.push(percentile(sd, 50));
+        d.p99.push(percentile(sd, 99));
+        a.p50.push(percentile(sa, 50));
+        a.p99.push(percentile(sa, 99));
+        d.rps.push(await concurrent(concCount, direct));
+        a.rps.push(await concurrent(concCount, viaApi));
       }
-      const added = median(p50.api) - median(p50.direct);
-      const ratio = median(rps.api) / median(rps.direct);
-      console.log(
-        `\n${label}: ${count / 4} sequential reads and ${count} at concurrency ${CONCURRENCY} per round, ${rounds} rounds (medians)`,
-      );
-      console.log(
-        `  direct client  p50 ${median(p50.direct).toFixed(2)} ms  p99 ${median(p99.direct).toFixed(2)} ms  ${median(rps.direct).toFixed(0)} req/s`,
-      );
-      console.log(
-        `  via x3bridge   p50 ${median(p50.api).toFixed(2)} ms  p99 ${median(p99.api).toFixed(2)} ms  ${median(rps.api).toFixed(0)} req/s`,
-      );
-      console.log(
-        `  added p50 latency ${added.toFixed(2)} ms (target < 1 ms): ${added < 1 ? 'met' : 'NOT met'}`,
-      );
-      console.log(
-        `  throughput ratio ${ratio.toFixed(2)} (target >= 0.7): ${ratio >= 0.7 ? 'met' : 'NOT met'}`,
-      );
-    };
-    await measure('X3 answering at once', reads);
-    const latency = arg('x3-latency', 20);
-    const faults = await fetch(`${simUrl}/__sim/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rules: [{ match: { path: '/api1' }, action: 'delay', ms: latency }] }),
-    });
-    if (!faults.ok) throw new Error(`could not set the simulator's latency: ${faults.status}`);
-    await measure(`X3 answering in ${latency} ms`, Math.max(40, Math.round(reads / 10)));
-    await x3.close();
-    await api.close();
+      const row: Row = {
+        backend,
+        latency,
+        direct: { p50: median(d.p50), p99: median(d.p99), rps: median(d.rps) },
+        api: { p50: median(a.p50), p99: median(a.p99), rps: median(a.rps) },
+      };
+      rows.push(row);
+      printRow(row, seqCount, concCount, rounds);
+    }
   } finally {
+    await x3?.close();
+    await api.close();
     await app.stop();
-    await store.dispose();
+  }
+}
+
+function printRow(row: Row, seqCount: number, concCount: number, rounds: number): void {
+  const added = row.api.p50 - row.direct.p50;
+  const ratio = row.api.rps / row.direct.rps;
+  const ms = (n: number) => `${n.toFixed(2)} ms`;
+  console.log(
+    `\n${row.backend}, X3 answering ${row.latency === 0 ? 'at once' : `in ${row.latency} ms`}: ` +
+      `${seqCount} sequential reads and ${concCount} at concurrency ${CONCURRENCY} per path and round, ${rounds} rounds (medians)`,
+  );
+  console.log(
+    `  direct client  p50 ${ms(row.direct.p50)}  p99 ${ms(row.direct.p99)}  ${row.direct.rps.toFixed(0)} req/s`,
+  );
+  console.log(
+    `  via x3bridge   p50 ${ms(row.api.p50)}  p99 ${ms(row.api.p99)}  ${row.api.rps.toFixed(0)} req/s`,
+  );
+  console.log(
+    `  added p50 ${ms(added)} (target < 1 ms: ${added < 1 ? 'met' : 'NOT met'}), ` +
+      `throughput ratio ${ratio.toFixed(2)} (target >= 0.7: ${ratio >= 0.7 ? 'met' : 'NOT met'})`,
+  );
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const latencies = [0, ...(flag('x3-latency') || '5,20').split(',').map(Number)].filter(
+    (n, i, all) => Number.isFinite(n) && n >= 0 && all.indexOf(n) === i,
+  );
+  const postgres = flag('postgres');
+  const { url: simUrl, child } = await startSimulator();
+  const rows: Row[] = [];
+  try {
+    const pglite = await openTestStore('pglite');
+    try {
+      await benchBackend('pglite', pglite, simUrl, latencies, rows);
+    } finally {
+      await pglite.dispose();
+    }
+    if (postgres !== undefined) {
+      const server = postgres || loadConfig().databaseUrl || TEST_POSTGRES_ADMIN_URL;
+      const scratch = await scratchPostgres(server);
+      try {
+        const store = await openStore(testConfig({ databaseUrl: scratch.url }), { command: 'bench' });
+        try {
+          await benchBackend('postgres', store, simUrl, latencies, rows);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await scratch.drop();
+      }
+    }
+  } finally {
     child.stdin!.end();
     await once(child, 'exit');
   }
+  console.log('\nsummary: database, X3 latency, added p50, p99 direct → via, throughput ratio');
+  for (const r of rows) {
+    console.log(
+      `  ${r.backend.padEnd(8)} ${String(r.latency).padStart(3)} ms  added p50 ${(r.api.p50 - r.direct.p50).toFixed(2)} ms` +
+        `  p99 ${r.direct.p99.toFixed(2)} → ${r.api.p99.toFixed(2)} ms  ratio ${(r.api.rps / r.direct.rps).toFixed(2)}`,
+    );
+  }
+  console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+// Last, so that every helper above is initialized before main runs.
+if (process.argv[2] === '--simulator') {
+  const { createSimulator } = await import('../src/simulator/index.js');
+  const sim = await createSimulator({ poolSize: 64, quiet: true, requestLogSize: 100 });
+  process.stdout.write(`${sim.url}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
+} else {
+  await main();
 }

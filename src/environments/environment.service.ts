@@ -11,6 +11,7 @@ import {
   type Environment,
   type RequestAuth,
 } from './environment.js';
+import { announceApiKeyRevoked, createApiKeyCache, type ApiKeyCacheOptions } from './api-key-cache.js';
 import { toApiKey, toEnvironment } from './environment.formatter.js';
 import * as repo from './environment.repository.js';
 
@@ -98,19 +99,49 @@ export async function listApiKeys(db: DbExecutor, environmentId: string): Promis
   return (await repo.listApiKeys(db, environmentId)).map(toApiKey);
 }
 
-/** The caller behind a presented key, or null for a malformed, unknown or revoked key. */
-export async function authenticate(
-  db: DbExecutor,
-  key: string,
-): Promise<(RequestAuth & { environmentName: string; apiKey: ApiKey }) | null> {
-  if (!API_KEY_PATTERN.test(key)) return null;
-  const row = await repo.findActiveApiKeyByHash(db, hashApiKey(key));
+export type AuthenticatedKey = RequestAuth & { environmentName: string; apiKey: ApiKey };
+
+async function findActiveKey(db: DbExecutor, hash: string): Promise<AuthenticatedKey | null> {
+  const row = await repo.findActiveApiKeyByHash(db, hash);
   if (!row) return null;
   return {
     environmentId: row.environment_id,
     apiKeyId: row.id,
     environmentName: row.environment_name,
     apiKey: toApiKey(row),
+  };
+}
+
+/** The caller behind a presented key, or null for a malformed, unknown or revoked key. */
+export async function authenticate(db: DbExecutor, key: string): Promise<AuthenticatedKey | null> {
+  if (!API_KEY_PATTERN.test(key)) return null;
+  return findActiveKey(db, hashApiKey(key));
+}
+
+export interface ApiKeyAuthenticator {
+  /** As `authenticate`, answered from memory while the key's last lookup is fresh. */
+  authenticate(key: string): Promise<AuthenticatedKey | null>;
+  close(): void;
+}
+
+/**
+ * `authenticate` for the request path: found keys are kept in memory for a few seconds (see
+ * api-key-cache.ts for what that means for revocation). `apiKey.lastUsedAt` may be that old.
+ */
+export function createApiKeyAuthenticator(
+  db: DbExecutor,
+  options: Omit<ApiKeyCacheOptions<AuthenticatedKey>, 'lookup'> = {},
+): ApiKeyAuthenticator {
+  const cache = createApiKeyCache<AuthenticatedKey>({
+    ...options,
+    lookup: (hash) => findActiveKey(db, hash),
+  });
+  return {
+    async authenticate(key) {
+      if (!API_KEY_PATTERN.test(key)) return null;
+      return cache.get(hashApiKey(key));
+    },
+    close: () => cache.close(),
   };
 }
 
@@ -125,6 +156,8 @@ export async function revokeApiKey(
     throw new ApiError(404, 'not_found', `No API key ${keyId}.`);
   }
   const revoked = await repo.markApiKeyRevoked(db, keyId, new Date());
+  // Also when it was already revoked (say by another process): caches here drop it now.
+  announceApiKeyRevoked(keyId);
   if (revoked) {
     await recordAuditEvent(db, {
       environmentId: row.environment_id,
@@ -144,16 +177,19 @@ export async function revokeApiKey(
  */
 export function createUsageRecorder(
   db: DbExecutor,
-  opts: { intervalMs?: number; onError?: (err: unknown) => void } = {},
+  opts: { intervalMs?: number; onError?: (err: unknown) => void; now?: () => number } = {},
 ): { record(apiKeyId: string): void; flush(): Promise<void> } {
   const interval = opts.intervalMs ?? 60_000;
+  const clock = opts.now ?? Date.now;
   const lastWrite = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
   return {
     record(apiKeyId) {
-      const now = Date.now();
+      const now = clock();
       const last = lastWrite.get(apiKeyId);
       if (last !== undefined && now - last < interval) return;
+      // Forgetting every key only costs one extra write each; it keeps the map bounded.
+      if (lastWrite.size >= 10_000) lastWrite.clear();
       lastWrite.set(apiKeyId, now);
       const p = repo
         .touchApiKey(db, apiKeyId, new Date(now))

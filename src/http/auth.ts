@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.js';
 import type { RequestAuth } from '../environments/environment.js';
-import { authenticate, createUsageRecorder } from '../environments/environment.service.js';
+import { createApiKeyAuthenticator, createUsageRecorder } from '../environments/environment.service.js';
 import { ApiError } from './errors.js';
 
 const AUTH = Symbol('auth');
@@ -10,15 +10,35 @@ export function isApiPath(url: string): boolean {
   return url === '/v1' || url.startsWith('/v1/') || url.startsWith('/v1?');
 }
 
+export interface AuthOptions {
+  /**
+   * How long a key found in the database is accepted without looking again (default 5 s).
+   * A key revoked in this process is refused at once; one revoked by another process is
+   * refused here at the latest this long after.
+   */
+  keyCacheTtlMs?: number;
+}
+
 /**
- * Authenticates every /v1 request from `Authorization: Bearer <api key>` (hashed lookup) and
- * sets `request.auth`. Runs before routing decisions are visible to the caller, so an unknown
- * /v1 path answers 401 to a stranger rather than revealing which paths exist.
+ * Authenticates every /v1 request from `Authorization: Bearer <api key>` (hashed lookup, kept
+ * in memory for a few seconds) and sets `request.auth`. Runs before routing decisions are
+ * visible to the caller, so an unknown /v1 path answers 401 to a stranger rather than
+ * revealing which paths exist. `last_used_at` is written at most once a minute per key, never
+ * awaited by the request.
  */
-export function registerAuth(app: FastifyInstance, db: Db): { flush(): Promise<void> } {
+export function registerAuth(
+  app: FastifyInstance,
+  db: Db,
+  options: AuthOptions = {},
+): { flush(): Promise<void> } {
   const usage = createUsageRecorder(db, {
     onError: (err) => app.log.warn({ err }, 'could not record when an API key was last used'),
   });
+  const keys = createApiKeyAuthenticator(
+    db,
+    options.keyCacheTtlMs === undefined ? {} : { ttlMs: options.keyCacheTtlMs },
+  );
+  app.addHook('onClose', async () => keys.close());
   app.decorateRequest('auth', {
     getter(this: FastifyRequest & { [AUTH]?: RequestAuth }) {
       const auth = this[AUTH];
@@ -58,7 +78,7 @@ export function registerAuth(app: FastifyInstance, db: Db): { flush(): Promise<v
         },
       );
     }
-    const found = await authenticate(db, match[1]!);
+    const found = await keys.authenticate(match[1]!);
     if (!found) {
       throw new ApiError(
         401,
@@ -71,7 +91,12 @@ export function registerAuth(app: FastifyInstance, db: Db): { flush(): Promise<v
       );
     }
     request.auth = { environmentId: found.environmentId, apiKeyId: found.apiKeyId };
-    request.log = request.log.child({ environmentId: found.environmentId, apiKeyId: found.apiKeyId });
+    const who = { environmentId: found.environmentId, apiKeyId: found.apiKeyId };
+    // The request's logger is already its own child: adding bindings to it costs far less than
+    // a child of the child on every request. The root logger itself is never changed.
+    const log = request.log as typeof request.log & { setBindings?: (bindings: object) => void };
+    if (log !== app.log && typeof log.setBindings === 'function') log.setBindings(who);
+    else request.log = request.log.child(who);
     usage.record(found.apiKeyId);
   });
   return usage;
