@@ -146,6 +146,34 @@ describe.each(testBackends)('accepting quotes on %s', (kind) => {
     expect(await countSorderPosts(f)).toBe(before);
   });
 
+  it('shows when a pending quote will be tried again, and nothing once it is created', async () => {
+    const id = qid('next');
+    await setFaults(f, [
+      { match: { method: 'POST', class: 'SORDER' }, action: 'status', status: 503, times: 1 },
+    ]);
+    const before = Date.now();
+    const pending = await accept(id);
+    await setFaults(f, []);
+    expect(pending.status, pending.text).toBe(202);
+    const detail = await f.call('GET', `/v1/connections/${conn}/quotes/${id}`);
+    expect(detail.body.status).toBe('pending');
+    const outbox = await f.store.executeSql(
+      'select next_attempt_at from order_outbox where connection_id = $1 and quote_id = $2',
+      [conn, id],
+    );
+    const due = new Date(outbox.rows[0].next_attempt_at as string | Date);
+    expect(detail.body.nextAttemptAt).toBe(due.toISOString());
+    expect(due.getTime()).toBeGreaterThan(before);
+    const listed = await f.call('GET', `/v1/connections/${conn}/quotes?status=pending&limit=500`);
+    expect(listed.body.data.find((q: { quoteId: string }) => q.quoteId === id)?.nextAttemptAt).toBe(
+      due.toISOString(),
+    );
+
+    await drainPending(f, [conn]);
+    const done = await f.call('GET', `/v1/connections/${conn}/quotes/${id}`);
+    expect(done.body).toMatchObject({ status: 'created', nextAttemptAt: null });
+  });
+
   it('turns 100 concurrent accepts of one quote into one order', async () => {
     const id = qid('herd');
     const answers = await Promise.all(Array.from({ length: 100 }, () => accept(id)));

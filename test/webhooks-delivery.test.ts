@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../src/db/test-support/stores.js';
 import { createEgressGuard } from '../src/egress/index.js';
 import { orderServices } from '../src/orders/order.deps.js';
+import { createVaultFromKeys, parseKeyRing, rotateSealedColumn } from '../src/secrets/index.js';
+import { WEBHOOK_SECRETS } from '../src/webhooks/webhook.repository.js';
 import { createWebhook, emitEvent, processWebhookDeliveries } from '../src/webhooks/webhook.service.js';
 import { verifyWebhookSignature } from '../src/webhooks/webhook.signature.js';
 import { startApiFixture, type ApiFixture } from './api-support.js';
@@ -297,5 +299,29 @@ describe.each(testBackends)('webhook deliveries on %s', (kind) => {
     expect(d).toMatchObject({ state: 'pending', attempts: 1, lastStatus: null });
     expect(d!.lastError).toMatch(/egress/);
     expect((await f.call('DELETE', `/v1/webhooks/${hook.id}`)).status).toBe(204);
+  });
+
+  // Last in the file: afterwards the app's own vault (old key only) no longer opens these secrets.
+  it('keeps signing with the same secret after the master key is rotated', async () => {
+    const hook = await register();
+    const ring = `test1:${Buffer.alloc(32, 1).toString('base64')},test2:${Buffer.alloc(32, 2).toString('base64')}`;
+    const rotated = createVaultFromKeys(parseKeyRing(ring));
+    const result = await rotateSealedColumn(f.store.db, rotated, WEBHOOK_SECRETS);
+    expect(result.rewrapped).toBeGreaterThanOrEqual(1);
+    const rows = await f.store.executeSql('select secret_sealed from webhooks where id = $1', [hook.id]);
+    expect(rotated.keyIdOf(rows.rows[0].secret_sealed as string)).toBe('test2');
+
+    await emitEvent(f.store.db, {
+      environmentId: await environmentOf(hook.id),
+      type: 'order.created',
+      data: { quoteId: 'Q-ROTATED' },
+      now: new Date(Date.now() + HOUR),
+    });
+    await processWebhookDeliveries(
+      { ...services(), vault: rotated },
+      { now: new Date(Date.now() + 2 * HOUR) },
+    );
+    const [got] = consumer.received(hook.path);
+    expect(verifyWebhookSignature(hook.secret, got!.headers['x3bridge-signature'], got!.body).ok).toBe(true);
   });
 });

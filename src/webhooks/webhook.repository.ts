@@ -199,3 +199,9 @@ export async function findDelivery(db: DbExecutor, webhookId: string, id: string
     .where('d.id', '=', id)
     .executeTakeFirst();
 }
+
+/**
+ * Where webhook signing secrets are sealed, in the shape `rotateSealedColumn` takes: `keys rotate`
+ * must re-wrap these as well as connection credentials.
+ */
+export const WEBHOOK_SECRETS = { table: 'webhooks', idColumn: 'id', sealedColumn: 'secret_sealed' } as const;
