@@ -10,6 +10,7 @@ import type { ConnectionClients } from './connections/connection.clients.js';
 import { openStore, type Store } from './db/index.js';
 import { createEgressGuard } from './egress/index.js';
 import { registerAuth } from './http/auth.js';
+import { registerJsonBodyParser } from './http/json-body.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { operationsRoutes } from './http/operations.routes.js';
@@ -127,6 +128,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       forceCloseConnections: 'idle',
       routerOptions: { ignoreTrailingSlash: true },
     });
+    registerJsonBodyParser(server);
     server.setValidatorCompiler(validatorCompiler);
     server.setSerializerCompiler(serializerCompiler);
     let shuttingDown = false;
