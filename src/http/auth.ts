@@ -17,6 +17,8 @@ export interface AuthOptions {
    * refused here at the latest this long after.
    */
   keyCacheTtlMs?: number;
+  /** Clock in ms for the key cache and the last-used writes (tests move it by hand). */
+  now?: () => number;
 }
 
 /**
@@ -31,13 +33,15 @@ export function registerAuth(
   db: Db,
   options: AuthOptions = {},
 ): { flush(): Promise<void> } {
+  const clock = options.now ? { now: options.now } : {};
   const usage = createUsageRecorder(db, {
+    ...clock,
     onError: (err) => app.log.warn({ err }, 'could not record when an API key was last used'),
   });
-  const keys = createApiKeyAuthenticator(
-    db,
-    options.keyCacheTtlMs === undefined ? {} : { ttlMs: options.keyCacheTtlMs },
-  );
+  const keys = createApiKeyAuthenticator(db, {
+    ...clock,
+    ...(options.keyCacheTtlMs === undefined ? {} : { ttlMs: options.keyCacheTtlMs }),
+  });
   app.addHook('onClose', async () => keys.close());
   app.decorateRequest('auth', {
     getter(this: FastifyRequest & { [AUTH]?: RequestAuth }) {
