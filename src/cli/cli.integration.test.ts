@@ -130,7 +130,10 @@ describe('admin commands beside a running embedded server', () => {
       await expect(attempt).rejects.toThrow(
         new RegExp(`x3bridge serve at ${server.url.replace(/[.]/g, '\\.')}`),
       );
-      await expect(run(env, 'migrate')).rejects.toThrow(/stop that process first, or .*DATABASE_URL/);
+      await expect(attempt).rejects.toThrow(/stop that process[\s\S]*DATABASE_URL/);
+      // No HTTP route creates keys: the message must not send the user looking for one.
+      await expect(attempt).rejects.not.toThrow(/curl/);
+      await expect(run(env, 'migrate')).rejects.toThrow(/stop that process[\s\S]*DATABASE_URL/);
     } finally {
       await server.stop();
     }

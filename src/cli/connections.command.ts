@@ -65,54 +65,59 @@ function when(d: Date | null): string {
 async function listCommand(io: CliStreams, opts: { environment?: string; json?: boolean }): Promise<void> {
   const config = configFrom(io);
   const out = stdoutOf(io);
-  await withStore(config, 'x3bridge connections list', async (store) => {
-    const environments = await environmentsFor(store.db, opts.environment);
-    if (opts.json) {
-      // One JSON array, written record by record so a large list never sits in memory twice.
-      await writeChunk(out, '[');
-      let first = true;
+  await withStore(
+    config,
+    'x3bridge connections list',
+    async (store) => {
+      const environments = await environmentsFor(store.db, opts.environment);
+      if (opts.json) {
+        // One JSON array, written record by record so a large list never sits in memory twice.
+        await writeChunk(out, '[');
+        let first = true;
+        for (const environment of environments) {
+          for await (const c of connectionsOf(store.db, environment)) {
+            const shown = { ...formatConnection(c), environment: environment.name };
+            await writeChunk(out, `${first ? '\n' : ',\n'}  ${JSON.stringify(shown)}`);
+            first = false;
+          }
+        }
+        await writeChunk(out, first ? ']\n' : '\n]\n');
+        return;
+      }
+      const rows: string[][] = [];
       for (const environment of environments) {
         for await (const c of connectionsOf(store.db, environment)) {
-          const shown = { ...formatConnection(c), environment: environment.name };
-          await writeChunk(out, `${first ? '\n' : ',\n'}  ${JSON.stringify(shown)}`);
-          first = false;
+          rows.push([
+            c.id,
+            environment.name,
+            c.name,
+            c.folder,
+            c.status,
+            `${c.authType} ${c.clientIdHint}`,
+            c.baseUrl,
+            when(c.lastCheckedAt),
+          ]);
         }
       }
-      await writeChunk(out, first ? ']\n' : '\n]\n');
-      return;
-    }
-    const rows: string[][] = [];
-    for (const environment of environments) {
-      for await (const c of connectionsOf(store.db, environment)) {
-        rows.push([
-          c.id,
-          environment.name,
-          c.name,
-          c.folder,
-          c.status,
-          `${c.authType} ${c.clientIdHint}`,
-          c.baseUrl,
-          when(c.lastCheckedAt),
-        ]);
+      if (rows.length === 0) {
+        const scope = opts.environment === undefined ? '' : ` in environment "${opts.environment}"`;
+        await writeChunk(
+          out,
+          `No connections${scope}. Create one with POST /v1/connections or in the admin UI.\n`,
+        );
+        return;
       }
-    }
-    if (rows.length === 0) {
-      const scope = opts.environment === undefined ? '' : ` in environment "${opts.environment}"`;
       await writeChunk(
         out,
-        `No connections${scope}. Create one with POST /v1/connections or in the admin UI.\n`,
+        renderTable(
+          ['ID', 'ENVIRONMENT', 'NAME', 'FOLDER', 'STATUS', 'AUTH', 'BASE URL', 'LAST CHECKED'],
+          rows,
+          [40, 20, 32, 12, 18, 36, 48, 20],
+        ),
       );
-      return;
-    }
-    await writeChunk(
-      out,
-      renderTable(
-        ['ID', 'ENVIRONMENT', 'NAME', 'FOLDER', 'STATUS', 'AUTH', 'BASE URL', 'LAST CHECKED'],
-        rows,
-        [40, 20, 32, 12, 18, 36, 48, 20],
-      ),
-    );
-  });
+    },
+    { http: { path: '/v1/connections' } },
+  );
 }
 
 function stepLine(step: CheckStep): string {
@@ -163,40 +168,45 @@ async function checkCommand(
   const config = configFrom(io);
   const out = stdoutOf(io);
   const debug = debugWanted(opts.debug, io);
-  const failed = await withStore(config, 'x3bridge connections check', async (store) => {
-    const { connection, environment } = await findConnectionIn(store.db, id, opts.environment);
-    const vault = await createVault(config);
-    const deps = serviceDeps(config, store.db, vault, debug, io);
-    if (!opts.json) {
-      await writeChunk(
-        out,
-        `Checking ${connection.id} "${connection.name}" (environment ${environment.name}): ` +
-          `folder ${connection.folder} at ${connection.baseUrl}\n`,
+  const failed = await withStore(
+    config,
+    'x3bridge connections check',
+    async (store) => {
+      const { connection, environment } = await findConnectionIn(store.db, id, opts.environment);
+      const vault = await createVault(config);
+      const deps = serviceDeps(config, store.db, vault, debug, io);
+      if (!opts.json) {
+        await writeChunk(
+          out,
+          `Checking ${connection.id} "${connection.name}" (environment ${environment.name}): ` +
+            `folder ${connection.folder} at ${connection.baseUrl}\n`,
+        );
+      }
+      const { connection: after, checks } = await connectionService.recheckConnection(
+        deps,
+        { environmentId: environment.id, actor: 'cli' },
+        connection.id,
       );
-    }
-    const { connection: after, checks } = await connectionService.recheckConnection(
-      deps,
-      { environmentId: environment.id, actor: 'cli' },
-      connection.id,
-    );
-    if (opts.json) {
-      await writeChunk(
-        out,
-        JSON.stringify(
-          { id: after.id, status: after.status, checks, connection: formatConnection(after) },
-          null,
-          2,
-        ) + '\n',
-      );
-    } else {
-      const lines = checks.map(stepLine);
-      const changed = after.status !== connection.status ? ` (was ${connection.status})` : '';
-      lines.push(`Status: ${after.status}${changed}`);
-      if (after.lastError?.fix) lines.push(`Fix: ${after.lastError.fix}`);
-      await writeChunk(out, lines.join('\n') + '\n');
-    }
-    return checks.some((c) => !c.ok);
-  });
+      if (opts.json) {
+        await writeChunk(
+          out,
+          JSON.stringify(
+            { id: after.id, status: after.status, checks, connection: formatConnection(after) },
+            null,
+            2,
+          ) + '\n',
+        );
+      } else {
+        const lines = checks.map(stepLine);
+        const changed = after.status !== connection.status ? ` (was ${connection.status})` : '';
+        lines.push(`Status: ${after.status}${changed}`);
+        if (after.lastError?.fix) lines.push(`Fix: ${after.lastError.fix}`);
+        await writeChunk(out, lines.join('\n') + '\n');
+      }
+      return checks.some((c) => !c.ok);
+    },
+    { http: { method: 'POST', path: `/v1/connections/${encodeURIComponent(id)}/check` } },
+  );
   if (failed) throw new CliError(`connection ${id} failed its health check.`);
 }
 

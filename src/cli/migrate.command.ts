@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type AppConfig } from '../config.js';
-import { migrateToLatest, openStore, type Store } from '../db/index.js';
+import { migrateToLatest, type Store } from '../db/index.js';
+import { withStore } from './shared.js';
 
 /** Where a command reads its environment and writes its output (tests pass their own). */
 export interface CliIo {
@@ -18,18 +19,14 @@ export function out(io: CliIo): (line: string) => void {
  * Beside a running embedded server the data folder's lock refuses the open, and its message
  * says which process holds it and how to proceed.
  */
+/** Opens the store for an admin command and always closes it (see withStore). */
 export async function withAdminStore<T>(
   config: AppConfig,
   command: string,
   fn: (store: Store) => Promise<T>,
   opts: { migrate?: boolean } = {},
 ): Promise<T> {
-  const store = await openStore(config, { migrate: opts.migrate ?? true, command });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
+  return withStore(config, command, fn, opts);
 }
 
 export function registerMigrateCommand(program: Command, io: CliIo = {}): void {

@@ -68,17 +68,29 @@ export function isInteractive(stream: Writable, config: AppConfig): boolean {
   return (stream as Writable & { isTTY?: boolean }).isTTY === true && !ci;
 }
 
-function lockedMessage(err: DataDirLockedError, command: string): string {
+function lockedMessage(
+  err: DataDirLockedError,
+  command: string,
+  http: { method?: 'POST'; path: string } | undefined,
+): string {
   const url = err.owner.url ?? 'http://127.0.0.1:3000';
-  return [
-    `${command}: the embedded database in ${err.dataDir} is held by another x3bridge process ` +
+  const lines = [
+    `\`${command}\` cannot open the embedded database in ${err.dataDir}: another x3bridge process holds it ` +
       `(${err.owner.command}${err.owner.url ? ` at ${err.owner.url}` : ''}, pid ${err.owner.pid}).`,
     'An embedded database has a single owner. To proceed, either:',
     '  - stop that process and run the command again;',
-    '  - or run every x3bridge process against one Postgres server: set DATABASE_URL=postgres://…;',
-    '  - or ask the running server over its HTTP API, e.g.',
-    `      curl -H "Authorization: Bearer $X3BRIDGE_API_KEY" ${url}/v1/connections`,
-  ].join('\n');
+    '  - or run every x3bridge process against one Postgres server: set DATABASE_URL=postgres://…',
+  ];
+  // Only where the running server offers the same thing over HTTP.
+  if (http) {
+    lines[lines.length - 1] += ';';
+    const method = http.method ? `-X ${http.method} ` : '';
+    lines.push(
+      '  - or ask the running server over its HTTP API, e.g.',
+      `      curl ${method}-H "Authorization: Bearer $X3BRIDGE_API_KEY" ${url}${http.path}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 const DATABASE_PROBLEMS: Record<string, string> = {
@@ -124,12 +136,16 @@ export async function withStore<T>(
   config: AppConfig,
   command: string,
   fn: (store: Store) => Promise<T>,
+  opts: { migrate?: boolean; http?: { method?: 'POST'; path: string } } = {},
 ): Promise<T> {
   let store: Store;
   try {
-    store = await openStore(config, { command });
+    store = await openStore(config, {
+      command,
+      ...(opts.migrate === undefined ? {} : { migrate: opts.migrate }),
+    });
   } catch (err) {
-    if (err instanceof DataDirLockedError) throw new CliError(lockedMessage(err, command));
+    if (err instanceof DataDirLockedError) throw new CliError(lockedMessage(err, command, opts.http));
     const unreachable = config.databaseUrl ? databaseProblem(err, config.databaseUrl) : null;
     if (unreachable) throw new CliError(unreachable, EXIT.failed, err);
     throw err;
@@ -189,7 +205,7 @@ export function describeError(err: unknown, debug: boolean): string {
     return debug && cause ? `${err.message}\n${cause}` : err.message;
   }
   if (err instanceof ConfigError) return err.message;
-  if (err instanceof DataDirLockedError) return lockedMessage(err, 'x3bridge');
+  if (err instanceof DataDirLockedError) return lockedMessage(err, 'x3bridge', undefined);
   let text: string;
   if (err instanceof X3Error) {
     const diagnoses = (err as X3Error & { diagnoses?: Array<{ message: string }> }).diagnoses ?? [];

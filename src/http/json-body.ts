@@ -14,6 +14,6 @@ export function registerJsonBodyParser(server: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(request, body, done);
+    parseJson(request, typeof body === 'string' ? body : body.toString('utf8'), done);
   });
 }
