@@ -116,6 +116,8 @@ interface Row {
   latency: number;
   direct: { p50: number; p99: number; rps: number };
   api: { p50: number; p99: number; rps: number };
+  /** Throughput of GET /healthz on the same server: what one HTTP hop in this process allows. */
+  hopRps?: number;
 }
 
 async function benchBackend(
@@ -173,6 +175,11 @@ async function benchBackend(
       if (res.statusCode !== 200 || body.code !== 'C0001')
         throw new Error(`API read failed: ${res.statusCode}`);
     };
+    const hop = async () => {
+      const res = await api.request({ path: '/healthz', method: 'GET' });
+      await res.body.dump();
+      if (res.statusCode !== 200) throw new Error(`/healthz failed: ${res.statusCode}`);
+    };
     await sequential(300, direct);
     await sequential(300, viaApi);
 
@@ -183,6 +190,7 @@ async function benchBackend(
       const concCount = Math.round(scale * (latency === 0 ? 2000 : Math.max(120, 4000 / latency)));
       const d = { p50: [] as number[], p99: [] as number[], rps: [] as number[] };
       const a = { p50: [] as number[], p99: [] as number[], rps: [] as number[] };
+      const hops: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const sd = await sequential(seqCount, direct);
         const sa = await sequential(seqCount, viaApi);
@@ -192,12 +200,14 @@ async function benchBackend(
         a.p99.push(percentile(sa, 99));
         d.rps.push(await concurrent(concCount, direct));
         a.rps.push(await concurrent(concCount, viaApi));
+        if (latency === 0) hops.push(await concurrent(concCount, hop));
       }
       const row: Row = {
         backend,
         latency,
         direct: { p50: median(d.p50), p99: median(d.p99), rps: median(d.rps) },
         api: { p50: median(a.p50), p99: median(a.p99), rps: median(a.rps) },
+        ...(hops.length > 0 ? { hopRps: median(hops) } : {}),
       };
       rows.push(row);
       printRow(row, seqCount, concCount, rounds);
@@ -227,6 +237,14 @@ function printRow(row: Row, seqCount: number, concCount: number, rounds: number)
     `  added p50 ${ms(added)} (target < 1 ms: ${added < 1 ? 'met' : 'NOT met'}), ` +
       `throughput ratio ${ratio.toFixed(2)} (target >= 0.7: ${ratio >= 0.7 ? 'met' : 'NOT met'})`,
   );
+  if (row.hopRps !== undefined) {
+    // The bench client, the server and its X3 client share this process's one thread, so a
+    // request through x3bridge costs at least a /healthz round trip more than a direct call.
+    console.log(
+      `  ceiling: GET /healthz alone on this server ${row.hopRps.toFixed(0)} req/s, ` +
+        `ratio ${(row.hopRps / row.direct.rps).toFixed(2)} to the direct client`,
+    );
+  }
 }
 
 async function main(): Promise<void> {

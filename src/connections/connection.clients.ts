@@ -53,14 +53,16 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
   const closeGraceMs = options.closeGraceMs ?? 30_000;
   const cache = new Map<string, Entry>();
   const rowTtlMs = options.rowTtlMs ?? 2_000;
-  type Found = NonNullable<Awaited<ReturnType<typeof findConnectionWithSecret>>>;
+  type Found = NonNullable<Awaited<ReturnType<typeof findConnectionWithSecret>>> & { fingerprint: string };
   const rows = new Map<string, { found: Found; until: number }>();
 
   async function findRow(environmentId: string, connectionId: string): Promise<Found | null> {
     const rowKey = `${environmentId}\u0000${connectionId}`;
     const hit = rows.get(rowKey);
     if (hit && hit.until > Date.now()) return hit.found;
-    const found = await findConnectionWithSecret(options.db, environmentId, connectionId);
+    const row = await findConnectionWithSecret(options.db, environmentId, connectionId);
+    // Computed once per row read rather than on every request that reuses the row.
+    const found = row && { ...row, fingerprint: fingerprintOf(row.connection, row.credentialsSealed) };
     if (found && rowTtlMs > 0) {
       if (rows.size > 10_000) rows.clear();
       rows.set(rowKey, { found, until: Date.now() + rowTtlMs });
@@ -95,8 +97,7 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
     async get(environmentId, connectionId) {
       const found = await findRow(environmentId, connectionId);
       if (!found) throw new ApiError(404, 'not_found', `No connection ${connectionId} in this environment.`);
-      const { connection, credentialsSealed } = found;
-      const fingerprint = fingerprintOf(connection, credentialsSealed);
+      const { connection, credentialsSealed, fingerprint } = found;
       let entry = cache.get(connectionId);
       if (entry && (entry.fingerprint !== fingerprint || Date.now() - entry.builtAt > maxAgeMs)) {
         cache.delete(connectionId);
