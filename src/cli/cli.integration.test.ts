@@ -63,7 +63,7 @@ describe('admin commands on Postgres', () => {
     expect(listed).not.toContain(key);
   });
 
-  it('keys rotate adds a master key to the key file and re-wraps every connection secret', async () => {
+  it('keys rotate adds a master key to the key file and re-wraps every connection and webhook secret', async () => {
     const config = loadConfig(env);
     const before = await createVault(config);
     const environment = await store.db.selectFrom('environments').select('id').executeTakeFirstOrThrow();
@@ -85,11 +85,26 @@ describe('admin commands on Postgres', () => {
         })
         .execute();
     }
+    await store.db
+      .insertInto('webhooks')
+      .values({
+        id: 'wh_r1',
+        environment_id: environment.id,
+        url: 'https://hooks.example.com/x3',
+        events: JSON.stringify(['order.created']),
+        description: null,
+        secret_sealed: before.seal('whsec-r1', 'wh_r1'),
+      })
+      .execute();
     const output = await run(env, 'keys', 'rotate', '--batch-size', '2');
     expect(output).toMatch(/Added master key "mk-/);
-    expect(output).toMatch(/Re-wrapped 3 of 3/);
+    expect(output).toMatch(/Re-wrapped 3 of 3 connection credential/);
+    expect(output).toMatch(/Re-wrapped 1 of 1 webhook signing secret/);
+    const webhook = await store.db.selectFrom('webhooks').select('secret_sealed').executeTakeFirstOrThrow();
     const after = await createVault(config);
     expect(after.currentKeyId).not.toBe(before.currentKeyId);
+    expect(after.keyIdOf(webhook.secret_sealed)).toBe(after.currentKeyId);
+    expect(after.open(webhook.secret_sealed, 'wh_r1')).toBe('whsec-r1');
     const rows = await store.db.selectFrom('connections').select(['id', 'credentials_sealed']).execute();
     for (const row of rows) {
       expect(after.keyIdOf(row.credentials_sealed)).toBe(after.currentKeyId);
@@ -110,6 +125,13 @@ describe('admin commands on Postgres', () => {
         .updateTable('connections')
         .set({ credentials_sealed: envVault.seal(plaintext, row.id) })
         .where('id', '=', row.id)
+        .execute();
+    }
+    for (const hook of await store.db.selectFrom('webhooks').select(['id', 'secret_sealed']).execute()) {
+      await store.db
+        .updateTable('webhooks')
+        .set({ secret_sealed: envVault.seal(fileVault.open(hook.secret_sealed, hook.id), hook.id) })
+        .where('id', '=', hook.id)
         .execute();
     }
     const output = await run(withEnvKeys, 'keys', 'rotate');

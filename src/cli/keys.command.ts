@@ -5,7 +5,15 @@ import { loadConfig } from '../config.js';
 import { openStore } from '../db/index.js';
 import { createApiKey, ensureEnvironment, listApiKeys, revokeApiKey } from '../environments/index.js';
 import { findEnvironmentByName } from '../environments/environment.repository.js';
-import { addKeyToFile, createVault, keyFilePath, rotateSealedColumn } from '../secrets/index.js';
+import {
+  addKeyToFile,
+  CONNECTION_CREDENTIALS,
+  createVault,
+  keyFilePath,
+  rotateSealedColumn,
+  type RotateTarget,
+} from '../secrets/index.js';
+import { WEBHOOK_SECRETS } from '../webhooks/webhook.repository.js';
 import { out, withAdminStore, type CliIo } from './migrate.command.js';
 
 function keyName(value: string): string {
@@ -102,22 +110,33 @@ export function registerKeysCommand(program: Command, io: CliIo = {}): void {
           );
         }
         const vault = await createVault(config);
-        const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from connections where credentials_sealed is not null`.execute(store.db);
-        const total = rows[0]?.n ?? 0;
-        const bar =
-          (io.stdout ?? process.stdout) === process.stdout && process.stdout.isTTY && total > 0
-            ? new SingleBar({ format: 're-wrapping [{bar}] {value}/{total}' }, Presets.shades_classic)
-            : null;
-        bar?.start(total, 0);
-        const result = await rotateSealedColumn(store.db, vault, undefined, {
-          batchSize: opts.batchSize,
-          onProgress: (p) => bar?.update(p.scanned),
-        });
-        bar?.stop();
-        print(
-          `Re-wrapped ${result.rewrapped} of ${result.scanned} connection secret(s) with master key "${result.keyId}".`,
-        );
+        // Every sealed column: connection credentials and webhook signing secrets.
+        const targets: Array<{ label: string; target: RotateTarget }> = [
+          { label: 'connection credential', target: CONNECTION_CREDENTIALS },
+          { label: 'webhook signing secret', target: WEBHOOK_SECRETS },
+        ];
+        const result = { scanned: 0, rewrapped: 0, keyId: vault.currentKeyId };
+        for (const { label, target } of targets) {
+          const { rows } = await sql<{ n: number }>`
+            select count(*)::int as n from ${sql.table(target.table)}
+            where ${sql.ref(target.sealedColumn)} is not null`.execute(store.db);
+          const total = rows[0]?.n ?? 0;
+          const bar =
+            (io.stdout ?? process.stdout) === process.stdout && process.stdout.isTTY && total > 0
+              ? new SingleBar({ format: `${label}s [{bar}] {value}/{total}` }, Presets.shades_classic)
+              : null;
+          bar?.start(total, 0);
+          const done = await rotateSealedColumn(store.db, vault, target, {
+            batchSize: opts.batchSize,
+            onProgress: (p) => bar?.update(p.scanned),
+          });
+          bar?.stop();
+          print(
+            `Re-wrapped ${done.rewrapped} of ${done.scanned} ${label}(s) with master key "${done.keyId}".`,
+          );
+          result.scanned += done.scanned;
+          result.rewrapped += done.rewrapped;
+        }
         if (config.masterKeys && result.rewrapped === 0 && result.scanned > 0) {
           print(
             'Every secret already uses the newest key in X3BRIDGE_MASTER_KEYS. To rotate, add a new key at the ' +

@@ -8,7 +8,13 @@ import { createVaultFromKeys, type Vault } from './vault.js';
 export { UnknownMasterKeyError, VaultError, createVaultFromKeys, type Vault } from './vault.js';
 export { parseKeyRing, formatKeyRing, KeyRingFormatError, type MasterKey } from './key-ring.js';
 export { keyFilePath, addKeyToFile, newMasterKey } from './key-file.js';
-export { rotateSealedColumn, type RotateProgress, type RotateResult } from './rotate.service.js';
+export {
+  rotateSealedColumn,
+  CONNECTION_CREDENTIALS,
+  type RotateProgress,
+  type RotateResult,
+  type RotateTarget,
+} from './rotate.service.js';
 
 type VaultLog = Pick<Logger, 'warn' | 'info'>;
 
