@@ -17,8 +17,14 @@ describe('loadConfig', () => {
       role: 'all',
       demo: false,
       publicUrl: null,
+      ci: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads CI as CI systems set it', () => {
+    for (const value of ['true', '1', 'woodpecker']) expect(loadConfig({ CI: value }).ci).toBe(true);
+    for (const value of ['', 'false', '0', 'no']) expect(loadConfig({ CI: value }).ci).toBe(false);
   });
 
   it('reads every variable', () => {
