@@ -43,20 +43,30 @@ export function orderServices(deps: AppDeps): { orders: OrderDeps; webhooks: Web
   return s;
 }
 
+/** The retry job's payload; `v` versions it. */
+export interface OrderAttemptJob {
+  v: number;
+  connectionId: string;
+  quoteId: string;
+  environmentId: string;
+}
+
+/** What the retry worker does with one job: the quote's next attempt, if it is due. */
+export async function runOrderAttemptJob(orders: OrderDeps, job: OrderAttemptJob): Promise<void> {
+  await attemptQuote(
+    orders,
+    { connectionId: job.connectionId, quoteId: job.quoteId },
+    { environmentId: job.environmentId },
+  );
+}
+
 /** Declares the retry, sweep and delivery queues; workers run where the app's jobs run them. */
 export async function defineOrderJobs(deps: AppDeps): Promise<void> {
   const { orders, webhooks } = orderServices(deps);
-  await deps.jobs.define<{ v: number; connectionId: string; quoteId: string; environmentId: string }>({
+  await deps.jobs.define<OrderAttemptJob>({
     name: ORDER_ATTEMPT_QUEUE,
     handler: async (jobs) => {
-      for (const job of jobs) {
-        const d = job.data;
-        await attemptQuote(
-          orders,
-          { connectionId: d.connectionId, quoteId: d.quoteId },
-          { environmentId: d.environmentId },
-        );
-      }
+      for (const job of jobs) await runOrderAttemptJob(orders, job.data);
     },
   });
   await deps.jobs.define({

@@ -74,8 +74,12 @@ export interface AcceptResult {
 const inFlight = new WeakMap<OrderDeps, Map<string, Promise<QuoteRow | undefined>>>();
 const checkCache = new WeakMap<OrderDeps, Map<string, number>>();
 
+/**
+ * One text per quote, also used in pg-boss singleton keys, which Postgres stores as text: a
+ * space separates the parts because neither a connection id nor a quote id may hold one.
+ */
 function keyString(k: QuoteKey): string {
-  return `${k.connectionId}\u0000${k.quoteId}`;
+  return `${k.connectionId} ${k.quoteId}`;
 }
 
 function nowOf(deps: OrderDeps): Date {

@@ -1,0 +1,68 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- SQL rows and JSON read back from the simulator */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBackends } from '../src/db/test-support/stores.js';
+import { orderServices, runOrderAttemptJob } from '../src/orders/order.deps.js';
+import { processPendingQuotes } from '../src/orders/order.service.js';
+import { startApiFixture, type ApiFixture } from './api-support.js';
+import {
+  FAR_FUTURE_MS,
+  connectAndMap,
+  drainPending,
+  faultsFired,
+  quoteBody,
+  setFaults,
+  simOrders,
+  simRequests,
+  waitFor,
+} from './orders-support.js';
+
+/**
+ * Review findings on quote → order, each reproduced against the running app and the simulator:
+ * one fixture per backend, one connection per test where the X3 client's state (breaker) matters.
+ */
+describe.each(testBackends)('quote → order hardening on %s', (kind) => {
+  let f: ApiFixture;
+  let conn: string;
+  let run = 0;
+  const qid = (label: string) => `${kind.slice(0, 2)}-${label}-${++run}`;
+  const accept = (quoteId: string, body: unknown = quoteBody(), connection = conn) =>
+    f.call('POST', `/v1/connections/${connection}/quotes/${quoteId}/accept`, body);
+  const postsFor = async (quoteId: string) =>
+    (await simRequests(f)).filter(
+      (r) =>
+        r.method === 'POST' &&
+        r.path.includes('/SORDER') &&
+        JSON.stringify((r as { body?: unknown }).body ?? '').includes(quoteId),
+    ).length;
+  const ordersFor = async (quoteId: string) => (await simOrders(f)).filter((o) => o.CUSORDREF === quoteId);
+  const sql = async (text: string, values?: unknown[]) =>
+    (await f.store.executeSql(text, values)).rows as any[];
+
+  beforeAll(async () => {
+    f = await startApiFixture(kind);
+    conn = await connectAndMap(f);
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('queues the retry job on a 202, and the job handler completes the quote', async () => {
+    const id = qid('job');
+    await setFaults(f, [
+      { match: { method: 'POST', class: 'SORDER' }, action: 'status', status: 503, times: 1 },
+    ]);
+    const pending = await accept(id);
+    await setFaults(f, []);
+    expect(pending.status, pending.text).toBe(202);
+    const jobs = await sql(
+      `select data from pgboss.job where name = 'orders.attempt' and data->>'quoteId' = $1`,
+      [id],
+    );
+    expect(jobs).toHaveLength(1);
+    // As if the job's start time had come.
+    await sql('update order_outbox set next_attempt_at = now() where quote_id = $1', [id]);
+    await runOrderAttemptJob(orderServices(f.app.deps).orders, jobs[0].data);
+    const detail = await f.call('GET', `/v1/connections/${conn}/quotes/${id}`);
+    expect(detail.body.status).toBe('created');
+  });
+});
