@@ -65,4 +65,24 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
     const detail = await f.call('GET', `/v1/connections/${conn}/quotes/${id}`);
     expect(detail.body.status).toBe('created');
   });
+
+  it('treats the same quote with a price as number or text, in any key order, as one quote', async () => {
+    const id = qid('same');
+    const first = await accept(id, quoteBody());
+    expect(first.status, first.text).toBe(201);
+    const body = quoteBody({
+      lines: [
+        { unitPrice: '0.42', quantity: 500, productCode: 'P-BOX-S' },
+        { quantity: 12, productCode: 'P-TAPE' },
+      ],
+    });
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    const again = await accept(id, reordered);
+    expect(again.status, again.text).toBe(200);
+    expect(again.body).toMatchObject({ orderNumber: first.body.orderNumber, replayed: true });
+    expect(
+      (await accept(id, quoteBody({ lines: [{ productCode: 'P-BOX-S', quantity: 500, unitPrice: '0.43' }] })))
+        .status,
+    ).toBe(409);
+  });
 });

@@ -1,9 +1,42 @@
 import { createHash } from 'node:crypto';
 import type { AcceptQuoteBody, OrderDraft, QuoteProblem } from './order.js';
 
-/** Same quote, same hash: keys sorted so that field order in the JSON does not matter. */
+/**
+ * Same quote, same hash: keys sorted so that field order in the JSON does not matter, and each
+ * price as one decimal text so that `0.42`, `"0.42"` and `"0.420"` are the same price.
+ */
 export function requestHash(body: AcceptQuoteBody): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(normalizeQuoteBody(body)))
+    .digest('hex');
+}
+
+export function normalizeQuoteBody(body: AcceptQuoteBody): AcceptQuoteBody {
+  return {
+    ...body,
+    lines: body.lines.map((l) =>
+      l.unitPrice === undefined ? l : { ...l, unitPrice: decimalText(l.unitPrice) },
+    ),
+  };
+}
+
+/** A decimal as text without redundant zeros (`"00.4200"` → `"0.42"`); numbers via their shortest form. */
+export function decimalText(value: number | string): string {
+  let text = typeof value === 'number' ? numberText(value) : value.trim();
+  const negative = text.startsWith('-');
+  if (negative) text = text.slice(1);
+  let [whole = '0', fraction = ''] = text.split('.');
+  whole = whole.replace(/^0+(?=\d)/, '');
+  fraction = fraction.replace(/0+$/, '');
+  const out = fraction ? `${whole}.${fraction}` : whole;
+  return negative && /[1-9]/.test(out) ? `-${out}` : out;
+}
+
+function numberText(n: number): string {
+  const plain = String(n);
+  if (!/e/i.test(plain)) return plain;
+  // Exponent notation (1e-7) as plain digits; 20 places is past any price's precision.
+  return n.toFixed(20);
 }
 
 export function canonicalJson(value: unknown): string {
@@ -86,7 +119,7 @@ export function translateQuote(quoteId: string, body: AcceptQuoteBody, maps: Cod
       lines: body.lines.map((l) => ({
         itemRef: maps.products.get(l.productCode)!,
         quantity: l.quantity,
-        grossPrice: l.unitPrice === undefined ? null : String(l.unitPrice),
+        grossPrice: l.unitPrice === undefined ? null : decimalText(l.unitPrice),
         requestedDeliveryDate: l.requestedDeliveryDate ?? body.requestedDeliveryDate,
       })),
     },

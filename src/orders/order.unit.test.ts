@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AcceptQuoteBody } from './order.js';
-import { checkQuoteInput, quoteIdProblem, requestHash, translateQuote } from './order.translate.js';
+import {
+  checkQuoteInput,
+  decimalText,
+  quoteIdProblem,
+  requestHash,
+  translateQuote,
+} from './order.translate.js';
 import { classifyX3Failure, decideAfterAttempt, defaultRetryPolicy, planAttempt } from './order.outbox.js';
 
 const body: AcceptQuoteBody = {
@@ -82,6 +88,20 @@ describe('quote translation', () => {
     ) as AcceptQuoteBody;
     expect(requestHash(reordered)).toBe(requestHash(body));
     expect(requestHash({ ...body, reference: 'other' })).not.toBe(requestHash(body));
+  });
+
+  it('hashes a price the same whether sent as a number or as text, with or without trailing zeros', () => {
+    const priced = (unitPrice: number | string): AcceptQuoteBody => ({
+      ...body,
+      lines: [{ productCode: 'BOX-S-200', quantity: 500, unitPrice }],
+    });
+    expect(requestHash(priced('0.42'))).toBe(requestHash(priced(0.42)));
+    expect(requestHash(priced('0.420'))).toBe(requestHash(priced(0.42)));
+    expect(requestHash(priced('00.42'))).toBe(requestHash(priced(0.42)));
+    expect(requestHash(priced('10'))).toBe(requestHash(priced(10)));
+    expect(requestHash(priced(0.43))).not.toBe(requestHash(priced(0.42)));
+    expect(decimalText(1e-7)).toBe('0.0000001');
+    expect(decimalText('-0.0')).toBe('0');
   });
 
   it('refuses quote ids X3 cannot carry', () => {
