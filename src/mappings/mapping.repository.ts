@@ -2,22 +2,32 @@ import { sql } from 'kysely';
 import type { DbExecutor } from '../db/index.js';
 import type { CustomerMapping, MappingPutMode, ProductMapping } from './mapping.js';
 
-export async function listProductMappings(db: DbExecutor, connectionId: string) {
-  return db
+/** A page of mappings in key order, after `after` when given; `limit` unset reads them all. */
+export interface MappingPage {
+  limit?: number;
+  after?: string | null;
+}
+
+export async function listProductMappings(db: DbExecutor, connectionId: string, page: MappingPage = {}) {
+  let q = db
     .selectFrom('product_mappings')
     .selectAll()
     .where('connection_id', '=', connectionId)
-    .orderBy('product_code')
-    .execute();
+    .orderBy('product_code');
+  if (page.after) q = q.where('product_code', '>', page.after);
+  if (page.limit !== undefined) q = q.limit(page.limit);
+  return q.execute();
 }
 
-export async function listCustomerMappings(db: DbExecutor, connectionId: string) {
-  return db
+export async function listCustomerMappings(db: DbExecutor, connectionId: string, page: MappingPage = {}) {
+  let q = db
     .selectFrom('customer_mappings')
     .selectAll()
     .where('connection_id', '=', connectionId)
-    .orderBy('customer_account')
-    .execute();
+    .orderBy('customer_account');
+  if (page.after) q = q.where('customer_account', '>', page.after);
+  if (page.limit !== undefined) q = q.limit(page.limit);
+  return q.execute();
 }
 
 export async function replaceProductMappings(

@@ -7,11 +7,15 @@ import type { OrdersX3 } from '../orders/order.x3.js';
 import {
   customerMappingListSchema,
   customerMappingPutBodySchema,
+  customerMappingRowsSchema,
+  mappingListQuerySchema,
+  mappingRowsOf,
   customerSuggestBodySchema,
   customerSuggestResponseSchema,
   mappingPutQuerySchema,
   productMappingListSchema,
   productMappingPutBodySchema,
+  productMappingRowsSchema,
   productSuggestBodySchema,
   productSuggestResponseSchema,
   type CustomerMapping,
@@ -62,9 +66,15 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
   interface Kind {
     name: 'products' | 'customers';
     columns: [string, string];
-    list: z.ZodType<{ data: Array<Record<string, string>> }>;
-    body: z.ZodType<Array<Record<string, string>>>;
-    get(db: typeof deps.store.db, id: string): Promise<Array<Record<string, string>>>;
+    list: z.ZodType<{ data: Array<Record<string, string>>; nextCursor: string | null }>;
+    body: z.ZodType;
+    rows: z.ZodType<Array<Record<string, string>>>;
+    get(
+      db: typeof deps.store.db,
+      id: string,
+      page?: service.MappingPageQuery,
+    ): Promise<Array<Record<string, string>>>;
+    key(r: Record<string, string>): string;
     put(env: string, id: string, rows: unknown[], mode: 'replace' | 'merge'): Promise<void>;
     row(r: Record<string, string>): string[];
     what: string;
@@ -75,7 +85,9 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
       columns: ['productCode', 'itemRef'] as [string, string],
       list: productMappingListSchema,
       body: productMappingPutBodySchema,
+      rows: productMappingRowsSchema,
       get: service.getProductMappings,
+      key: (r) => r.productCode!,
       put: (env: string, id: string, rows: unknown[], mode: 'replace' | 'merge') =>
         x3For(env, id).then((x3) => service.putProductMappings(db, x3, id, rows as ProductMapping[], mode)),
       row: (r) => [r.productCode!, r.itemRef!],
@@ -86,7 +98,9 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
       columns: ['customerAccount', 'customerCode'] as [string, string],
       list: customerMappingListSchema,
       body: customerMappingPutBodySchema,
+      rows: customerMappingRowsSchema,
       get: service.getCustomerMappings,
+      key: (r) => r.customerAccount!,
       put: (env: string, id: string, rows: unknown[], mode: 'replace' | 'merge') =>
         x3For(env, id).then((x3) => service.putCustomerMappings(db, x3, id, rows as CustomerMapping[], mode)),
       row: (r) => [r.customerAccount!, r.customerCode!],
@@ -102,13 +116,16 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
         schema: {
           tags: TAGS,
           summary: `Mappings ${k.what}`,
+          description:
+            'A list page in code order (`limit` default 50, max 500; `nextCursor` for the next page). PUT takes this body back as it is.',
           params: idParams,
-          response: { 200: k.list, ...errorResponses(401, 404) },
+          querystring: mappingListQuerySchema,
+          response: { 200: k.list, ...errorResponses(400, 401, 404) },
         },
       },
       async (request) => {
         await getConnection(db, request.auth.environmentId, request.params.id);
-        return { data: await k.get(db, request.params.id) };
+        return service.pageMappings((page) => k.get(db, request.params.id, page), k.key, request.query);
       },
     );
     api.put(
@@ -117,7 +134,7 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
         schema: {
           tags: TAGS,
           summary: `Save mappings ${k.what}`,
-          description: PUT_DOC,
+          description: `The body is a bare list of rows or \`{ "data": [...] }\` as GET gives it. ${PUT_DOC}`,
           params: idParams,
           querystring: mappingPutQuerySchema,
           body: k.body,
@@ -125,8 +142,11 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
         },
       },
       async (request) => {
-        await k.put(request.auth.environmentId, request.params.id, request.body, request.query.mode);
-        return { data: await k.get(db, request.params.id) };
+        const rows = mappingRowsOf(
+          request.body as Parameters<typeof mappingRowsOf<Record<string, string>>>[0],
+        );
+        await k.put(request.auth.environmentId, request.params.id, rows, request.query.mode);
+        return { data: await k.get(db, request.params.id), nextCursor: null };
       },
     );
     api.get(
@@ -169,9 +189,9 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
         },
       },
       async (request) => {
-        const rows = parseRows(request.body, k.columns, k.body);
+        const rows = parseRows(request.body, k.columns, k.rows);
         await k.put(request.auth.environmentId, request.params.id, rows, request.query.mode);
-        return { data: await k.get(db, request.params.id) };
+        return { data: await k.get(db, request.params.id), nextCursor: null };
       },
     );
   }

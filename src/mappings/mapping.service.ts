@@ -12,6 +12,7 @@ import {
   listCustomerMappings,
   listProductMappings,
   replaceCustomerMappings,
+  type MappingPage,
   replaceProductMappings,
 } from './mapping.repository.js';
 import { rankCandidates, type SuggestionCandidate } from './mapping.suggest.js';
@@ -117,8 +118,10 @@ export async function putCustomerMappings(
   await db.transaction().execute((tx) => replaceCustomerMappings(tx, connectionId, rows, mode));
 }
 
-export async function getProductMappings(db: Db, connectionId: string) {
-  const rows = await listProductMappings(db, connectionId);
+export type MappingPageQuery = MappingPage;
+
+export async function getProductMappings(db: Db, connectionId: string, page: MappingPage = {}) {
+  const rows = await listProductMappings(db, connectionId, page);
   return rows.map((r) => ({
     productCode: r.product_code,
     itemRef: r.item_ref,
@@ -126,13 +129,37 @@ export async function getProductMappings(db: Db, connectionId: string) {
   }));
 }
 
-export async function getCustomerMappings(db: Db, connectionId: string) {
-  const rows = await listCustomerMappings(db, connectionId);
+export async function getCustomerMappings(db: Db, connectionId: string, page: MappingPage = {}) {
+  const rows = await listCustomerMappings(db, connectionId, page);
   return rows.map((r) => ({
     customerAccount: r.customer_account,
     customerCode: r.customer_code,
     updatedAt: r.updated_at.toISOString(),
   }));
+}
+
+/** The list shape of the API over a keyset page: the cursor is the last row's platform code. */
+export async function pageMappings<R extends Record<string, string>>(
+  read: (page: MappingPage) => Promise<R[]>,
+  keyOf: (row: R) => string,
+  q: { limit: number; cursor?: string | undefined },
+): Promise<{ data: R[]; nextCursor: string | null }> {
+  const after = q.cursor === undefined ? null : decodeMappingCursor(q.cursor);
+  const rows = await read({ limit: q.limit + 1, after });
+  const data = rows.slice(0, q.limit);
+  const last = data[data.length - 1];
+  return {
+    data,
+    nextCursor: rows.length > q.limit && last ? Buffer.from(keyOf(last)).toString('base64url') : null,
+  };
+}
+
+function decodeMappingCursor(cursor: string): string {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (key.length === 0 || Buffer.from(key).toString('base64url') !== cursor) {
+    throw new ApiError(400, 'invalid_query', 'The cursor is not one this list gave out', { field: 'cursor' });
+  }
+  return key;
 }
 
 /** Reads a whole X3 list once; suggestions compare against every record. */

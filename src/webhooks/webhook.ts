@@ -4,7 +4,7 @@ export const webhookEventTypes = ['order.created', 'order.failed', 'connection.s
 export const webhookEventTypeSchema = z.enum(webhookEventTypes);
 export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>;
 
-export const createWebhookBodySchema = z.object({
+export const createWebhookBodySchema = z.strictObject({
   url: z.string().url().max(2000),
   events: z.array(webhookEventTypeSchema).min(1),
   description: z.string().max(200).optional(),
