@@ -85,4 +85,67 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
         .status,
     ).toBe(409);
   });
+
+  it('refuses unknown fields, naming them, on accept, mappings and webhooks', async () => {
+    const typo = await accept(qid('typo'), {
+      ...quoteBody(),
+      lines: [{ productCode: 'P-BOX-S', quantity: 1, unitprice: 0.1 }],
+    });
+    expect(typo.status, typo.text).toBe(400);
+    expect(typo.body.error.code).toBe('invalid_body');
+    expect(typo.body.error.message).toContain('unitprice');
+    const mapping = await f.call('PUT', `/v1/connections/${conn}/mappings/products?mode=merge`, [
+      { productCode: 'P-BOX-S', itemRef: 'BOX-S-200', itemref: 'x' },
+    ]);
+    expect(mapping.status, mapping.text).toBe(400);
+    expect(mapping.body.error.message).toContain('itemref');
+    const hook = await f.call('POST', '/v1/webhooks', {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['order.created'],
+      secret: 'mine',
+    });
+    expect(hook.status, hook.text).toBe(400);
+    expect(hook.body.error.message).toContain('secret');
+  });
+
+  it('takes back on PUT what GET gives out for mappings, as { data } or a bare list', async () => {
+    const got = await f.call('GET', `/v1/connections/${conn}/mappings/products`);
+    expect(got.status).toBe(200);
+    expect(got.body.nextCursor).toBeNull();
+    const rows = got.body.data.map((r: any) => ({ productCode: r.productCode, itemRef: r.itemRef }));
+    const wrapped = await f.call('PUT', `/v1/connections/${conn}/mappings/products`, { data: rows });
+    expect(wrapped.status, wrapped.text).toBe(200);
+    expect(wrapped.body.data.map((r: any) => r.productCode)).toEqual(rows.map((r: any) => r.productCode));
+    const page = await f.call('GET', `/v1/connections/${conn}/mappings/products?limit=1`);
+    expect(page.body.data).toHaveLength(1);
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    const next = await f.call(
+      'GET',
+      `/v1/connections/${conn}/mappings/products?limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`,
+    );
+    expect(next.body.data[0].productCode).not.toBe(page.body.data[0].productCode);
+  });
+
+  it('answers a replay during another process’s attempt with pending, not sending', async () => {
+    const id = qid('busy');
+    const first = await accept(id);
+    expect(first.status).toBe(201);
+    // Another process holds the quote right now.
+    await sql(`update quotes set status = 'sending', order_number = null where quote_id = $1`, [id]);
+    await sql(
+      `update order_outbox set state = 'sending', lease_owner = 'w_elsewhere', lease_until = now() + interval '1 hour' where quote_id = $1`,
+      [id],
+    );
+    const replay = await accept(id);
+    expect(replay.status).toBe(202);
+    expect(replay.body.status).toBe('pending');
+    await sql(`update quotes set status = 'created', order_number = $2 where quote_id = $1`, [
+      id,
+      first.body.orderNumber,
+    ]);
+    await sql(
+      `update order_outbox set state = 'done', lease_owner = null, lease_until = null where quote_id = $1`,
+      [id],
+    );
+  });
 });

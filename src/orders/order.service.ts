@@ -194,7 +194,7 @@ function answer(row: QuoteRow, replayed: boolean): AcceptResult {
   }
   const body: AcceptQuoteResponse = {
     quoteId: row.quote_id,
-    status: row.status,
+    status: row.status === 'created' ? 'created' : 'pending',
     orderNumber: row.order_number,
     replayed,
   };

@@ -10,7 +10,7 @@ const money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decima
  * The shape of an accepted quote. Quantities and dates are only checked for shape here: a zero
  * quantity or a past date is a business problem answered with 422 naming every line at fault.
  */
-export const acceptQuoteBodySchema = z.object({
+export const acceptQuoteBodySchema = z.strictObject({
   customerAccount: z.string().trim().min(1).max(100),
   requestedDeliveryDate: isoDate,
   reference: z.string().max(200).optional(),
@@ -18,7 +18,8 @@ export const acceptQuoteBodySchema = z.object({
   currency: z.string().trim().length(3).optional(),
   lines: z
     .array(
-      z.object({
+      // Strict: a misspelt `unitprice` must not be dropped and the order go in at X3's base price.
+      z.strictObject({
         productCode: z.string().trim().min(1).max(100),
         quantity: z.number().finite(),
         unitPrice: money.optional(),
@@ -35,9 +36,12 @@ export const quoteParamsSchema = z.object({ id: z.string(), quoteId: z.string() 
 export const quoteStatusSchema = z.enum(['pending', 'sending', 'created', 'failed']);
 export type QuoteStatus = z.infer<typeof quoteStatusSchema>;
 
+/** The accept answer's status: `sending` (another process holds the quote right now) reads as pending here. */
+export const acceptStatusSchema = z.enum(['created', 'pending']);
+
 export const acceptQuoteResponseSchema = z.object({
   quoteId: z.string(),
-  status: quoteStatusSchema,
+  status: acceptStatusSchema,
   orderNumber: z.string().nullable(),
   replayed: z.boolean(),
 });
