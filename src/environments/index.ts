@@ -1,7 +1,9 @@
 export * from './environment.js';
+export { API_KEY_CACHE_TTL_MS } from './api-key-cache.js';
 export {
   authenticate,
   createApiKey,
+  createApiKeyAuthenticator,
   createEnvironment,
   ensureEnvironment,
   getEnvironment,
@@ -9,4 +11,6 @@ export {
   listApiKeys,
   listEnvironments,
   revokeApiKey,
+  type ApiKeyAuthenticator,
+  type AuthenticatedKey,
 } from './environment.service.js';
