@@ -46,6 +46,61 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
     await f?.close();
   });
 
+  it('refuses upfront a quote id that X3 already carries on an unrelated order', async () => {
+    const seeded = await ordersFor('PO-BLB-1001');
+    expect(seeded.length).toBeGreaterThan(0);
+    await sql(
+      `insert into product_mappings (connection_id, product_code, item_ref) values ($1, 'P-BOX-L', 'BOX-L-600') on conflict do nothing`,
+      [conn],
+    );
+    await setFaults(f, [
+      { match: { method: 'POST', class: 'SORDER' }, action: 'status', status: 503, times: 1 },
+    ]);
+    const before = (await simOrders(f)).length;
+    const answer = await accept(
+      'PO-BLB-1001',
+      quoteBody({ lines: [{ productCode: 'P-BOX-L', quantity: 99 }] }),
+    );
+    await setFaults(f, []);
+    expect(answer.status, answer.text).toBe(422);
+    expect(answer.body.error.code).toBe('invalid_input');
+    expect(answer.body.error.details.conflictingOrders).toEqual(seeded.map((o) => o.SOHNUM));
+    expect(answer.body.error.message).toContain(seeded[0]!.SOHNUM);
+    // Nothing stored, nothing sent: the platform can pick another quote id.
+    expect(await sql('select 1 from quotes where quote_id = $1', ['PO-BLB-1001'])).toHaveLength(0);
+    expect((await simOrders(f)).length).toBe(before);
+  });
+
+  it('fails, without adopting or sending, a quote whose reference turns up on another order in X3', async () => {
+    const id = qid('clash');
+    await setFaults(f, [
+      { match: { method: 'POST', class: 'SORDER' }, action: 'status', status: 503, times: 1 },
+    ]);
+    const pending = await accept(id);
+    await setFaults(f, []);
+    expect(pending.status, pending.text).toBe(202);
+    // Someone keys an order by hand in X3 with the same customer reference, same customer, other lines.
+    const direct = await f.call(
+      'POST',
+      `/v1/connections/${conn}/sales-orders`,
+      {
+        salesSite: 'ALD01',
+        customerCode: 'C0001',
+        customerOrderReference: id,
+        lines: [{ itemRef: 'BOX-M-400', quantity: 7 }],
+      },
+      { 'idempotency-key': `direct-${id}` },
+    );
+    expect(direct.status, direct.text).toBe(201);
+    await drainPending(f, [conn]);
+    const detail = await f.call('GET', `/v1/connections/${conn}/quotes/${id}`);
+    expect(detail.body.status).toBe('failed');
+    expect(detail.body.orderNumber).toBeNull();
+    expect(detail.body.lastError.details.conflictingOrders).toEqual([direct.body.number]);
+    expect(detail.body.lastError.message).toContain(direct.body.number);
+    expect((await ordersFor(id)).map((o) => o.SOHNUM)).toEqual([direct.body.number]);
+  });
+
   it('queues the retry job on a 202, and the job handler completes the quote', async () => {
     const id = qid('job');
     await setFaults(f, [

@@ -1,11 +1,11 @@
-import type { QuoteApi } from './order.js';
+import type { AttemptOutcome, QuoteApi } from './order.js';
 import type { QuoteRow } from './order.repository.js';
 
 type AttemptRow = {
   number: number;
   started_at: Date;
   finished_at: Date | null;
-  outcome: 'in_flight' | 'created' | 'adopted' | 'rejected' | 'unavailable' | 'uncertain' | 'not_found';
+  outcome: AttemptOutcome;
   lookup: boolean;
   order_number: string | null;
   error: { code: string; message: string; details?: unknown } | null;

@@ -71,6 +71,7 @@ export function decideAfterAttempt(
     case 'adopted':
       return { quoteStatus: 'created', outbox: 'done', nextAttemptAt: null, event: 'order.created' };
     case 'rejected':
+    case 'conflict':
       return { quoteStatus: 'failed', outbox: 'failed', nextAttemptAt: null, event: 'order.failed' };
     case 'not_found':
       // Only a lookup-only attempt (sends exhausted) ends here: X3 never got the order.

@@ -38,7 +38,8 @@ import {
   type QuoteRow,
 } from './order.repository.js';
 import { checkQuoteInput, quoteIdProblem, requestHash, todayUtc, translateQuote } from './order.translate.js';
-import { isX3NotFound, isX3Unavailable, mapLimit, type OrdersX3, type X3SalesOrderView } from './order.x3.js';
+import { isX3NotFound, isX3Unavailable, mapLimit, type OrdersX3 } from './order.x3.js';
+import { conflictMessage, ordersWithReference, reconcile, type Reconciliation } from './order.match.js';
 
 export const ORDER_ATTEMPT_QUEUE = 'orders.attempt';
 export const ORDER_SWEEP_QUEUE = 'orders.sweep';
@@ -129,6 +130,24 @@ export async function acceptQuote(
     translation.draft.salesSite = await defaultSalesSite(client).catch(() => null);
   }
   problems.push(...(await checkAgainstX3(deps, key.connectionId, client, translation.draft)));
+  const taken = await referenceInUse(client, key.quoteId);
+  if (taken.length > 0) {
+    // A concurrent accept of this very quote may have stored and sent it meanwhile: then it is a replay.
+    const winner = await findQuote(deps.db, key);
+    if (winner) return replay(deps, winner, hash);
+    throw new ApiError(
+      422,
+      'invalid_input',
+      `The quote cannot become an order: ${conflictMessage(key.quoteId, taken)}`,
+      {
+        problems: [
+          ...problems,
+          { field: 'quoteId', code: 'reference_in_use', message: conflictMessage(key.quoteId, taken) },
+        ],
+        conflictingOrders: taken,
+      },
+    );
+  }
   if (problems.length > 0) {
     throw new ApiError(
       422,
@@ -200,6 +219,20 @@ function answer(row: QuoteRow, replayed: boolean): AcceptResult {
   };
   if (row.status === 'created') return { statusCode: replayed ? 200 : 201, body };
   return { statusCode: 202, body };
+}
+
+/**
+ * The orders X3 already holds under the quote id, looked up once before anything is stored: a
+ * quote must never share its reference with another order, since every retry finds its order
+ * by that reference. When X3 cannot be asked, the retry's own matching still protects.
+ */
+async function referenceInUse(x3: OrdersX3, quoteId: string): Promise<string[]> {
+  try {
+    return await ordersWithReference(x3, quoteId, 5);
+  } catch (err) {
+    if (isX3Unavailable(err) || isX3NotFound(err)) return [];
+    throw err;
+  }
 }
 
 /**
@@ -352,7 +385,7 @@ async function runAttempt(
       leaseOwner: workerId,
       now: started,
     });
-    return { plan, attemptId, draft: quote.draft, sends: quote.sends };
+    return { plan, attemptId, draft: quote.draft, sends: quote.sends, storedAt: quote.created_at };
   });
   if (!claim) return findQuote(deps.db, key);
 
@@ -360,7 +393,7 @@ async function runAttempt(
   let result: AttemptResult;
   try {
     const { client } = await deps.connections.get(opts.environmentId, key.connectionId);
-    result = await sendOrAdopt(deps, client, key, claim.draft, claim.plan, async () => {
+    result = await sendOrAdopt(deps, client, key, claim.draft, claim.storedAt, claim.plan, async () => {
       sends++;
       await updateQuote(deps.db, key, { sendsDelta: 1, now: nowOf(deps) });
     });
@@ -423,11 +456,6 @@ async function runAttempt(
   return findQuote(deps.db, key);
 }
 
-function pickOrder(found: X3SalesOrderView | null, customerCode: string): X3SalesOrderView | null {
-  // A customer reference typed by hand on another customer's order must not be adopted.
-  return found && (!found.customerCode || found.customerCode === customerCode) ? found : null;
-}
-
 const defaultSites = new WeakMap<OrdersX3, Promise<string | null>>();
 
 /** The connection's first sales site, used when a quote names none (X3 needs SALFCY). */
@@ -449,13 +477,14 @@ async function sendOrAdopt(
   x3: OrdersX3,
   key: QuoteKey,
   draft: OrderDraft,
+  storedAt: Date,
   plan: { lookupFirst: boolean; maySend: boolean },
   beforeResend: () => Promise<void>,
 ): Promise<AttemptResult> {
   if (plan.lookupFirst) {
-    let found: X3SalesOrderView | null;
+    let found: Reconciliation;
     try {
-      found = pickOrder(await x3.salesOrders.findByCustomerOrderReference(key.quoteId), draft.customerCode);
+      found = await reconcile(x3, key.quoteId, draft, storedAt);
     } catch (err) {
       const c = classifyX3Failure(err);
       // A failed lookup proves nothing either way: never send after it.
@@ -465,7 +494,18 @@ async function sendOrAdopt(
         retryAfterMs: c.retryAfterMs,
       };
     }
-    if (found) return { outcome: 'adopted', orderNumber: found.number };
+    if (found.kind === 'match') return { outcome: 'adopted', orderNumber: found.orderNumber };
+    if (found.kind === 'conflict') {
+      // Sending would put a second order under a reference X3 already shows on another one.
+      return {
+        outcome: 'conflict',
+        error: {
+          code: 'conflict',
+          message: conflictMessage(key.quoteId, found.orderNumbers),
+          details: { conflictingOrders: found.orderNumbers },
+        },
+      };
+    }
     if (!plan.maySend) {
       return {
         outcome: 'not_found',

@@ -70,6 +70,8 @@ export const attemptOutcomeSchema = z.enum([
   'unavailable',
   'uncertain',
   'not_found',
+  // X3 holds the quote's reference on orders that are not the quote's: neither adopted nor sent.
+  'conflict',
 ]);
 export type AttemptOutcome = z.infer<typeof attemptOutcomeSchema>;
 
@@ -135,6 +137,7 @@ export interface QuoteProblem {
     | 'customer_not_found'
     | 'item_inactive'
     | 'item_not_sellable'
-    | 'item_not_found';
+    | 'item_not_found'
+    | 'reference_in_use';
   message: string;
 }

@@ -8,6 +8,7 @@ import {
   translateQuote,
 } from './order.translate.js';
 import { classifyX3Failure, decideAfterAttempt, defaultRetryPolicy, planAttempt } from './order.outbox.js';
+import { orderMatchesDraft } from './order.match.js';
 
 const body: AcceptQuoteBody = {
   customerAccount: 'ACC-1001',
@@ -160,5 +161,56 @@ describe('outbox decisions', () => {
     });
     expect(classifyX3Failure(new Error('socket hang up')).outcome).toBe('uncertain');
     expect(classifyX3Failure({ code: 'outcome_uncertain', message: 'timeout' }).outcome).toBe('uncertain');
+  });
+});
+
+describe('matching an X3 order to a quote', () => {
+  const draft = {
+    customerCode: 'C0001',
+    customerOrderReference: 'Q1',
+    salesSite: 'ALD01',
+    currency: null,
+    requestedDeliveryDate: '2026-12-07',
+    lines: [
+      { itemRef: 'BOX-S-200', quantity: 500, grossPrice: null, requestedDeliveryDate: '2026-12-07' },
+      { itemRef: 'TAPE-48', quantity: 10, grossPrice: null, requestedDeliveryDate: '2026-12-07' },
+    ],
+  };
+  const stored = new Date('2026-06-01T10:00:00Z');
+  const order = {
+    number: 'SO1',
+    customerCode: 'C0001',
+    createdAt: '2026-06-01T10:00:03Z',
+    lines: [
+      { itemRef: 'TAPE-48', quantity: 10 },
+      { itemRef: 'BOX-S-200', quantity: 500 },
+    ],
+  };
+
+  it('adopts only the same customer, the same lines in any order, made after the quote was stored', () => {
+    expect(orderMatchesDraft(order, draft, stored)).toBe(true);
+    expect(orderMatchesDraft({ ...order, customerCode: 'C0002' }, draft, stored)).toBe(false);
+    expect(
+      orderMatchesDraft({ ...order, lines: [{ itemRef: 'BOX-L-600', quantity: 99 }] }, draft, stored),
+    ).toBe(false);
+    expect(orderMatchesDraft({ ...order, lines: order.lines.slice(0, 1) }, draft, stored)).toBe(false);
+    expect(orderMatchesDraft({ ...order, createdAt: '2026-01-12T09:00:00Z' }, draft, stored)).toBe(false);
+    // X3's clock may run a little behind ours.
+    expect(orderMatchesDraft({ ...order, createdAt: '2026-06-01T09:58:00Z' }, draft, stored)).toBe(true);
+    expect(orderMatchesDraft({ ...order, createdAt: null, orderDate: '2026-06-01' }, draft, stored)).toBe(
+      true,
+    );
+    expect(orderMatchesDraft({ ...order, createdAt: null, orderDate: '2026-01-12' }, draft, stored)).toBe(
+      false,
+    );
+  });
+
+  it('fails a quote whose reference X3 holds on an unrelated order, with no retry', () => {
+    expect(
+      decideAfterAttempt(
+        { outcome: 'conflict' },
+        { sends: 1, now: stored, policy: defaultRetryPolicy, lookupOnly: false },
+      ),
+    ).toMatchObject({ quoteStatus: 'failed', outbox: 'failed', event: 'order.failed' });
   });
 });

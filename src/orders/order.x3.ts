@@ -20,6 +20,11 @@ export interface X3SiteView {
 export interface X3SalesOrderView {
   number: string;
   customerCode?: string | null;
+  customerOrderReference?: string | null;
+  orderDate?: string | null;
+  /** CREDATTIM, ISO UTC. */
+  createdAt?: string | null;
+  lines?: Array<{ itemRef: string | null; quantity: number | null }>;
 }
 export interface SalesOrderCreate {
   customerCode: string;
@@ -40,6 +45,8 @@ export interface OrdersX3 {
   salesOrders: {
     create(input: SalesOrderCreate): Promise<X3SalesOrderView>;
     findByCustomerOrderReference(ref: string): Promise<X3SalesOrderView | null>;
+    list(filters: { customerOrderReference: string }): AsyncIterable<X3SalesOrderView>;
+    get(number: string): Promise<X3SalesOrderView>;
   };
 }
 
