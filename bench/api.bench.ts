@@ -1,9 +1,11 @@
 // Latency and throughput x3bridge adds to a read: GET /v1/connections/{id}/customers/{code}
-// against a direct X3 client call to the same simulator, in one run. The simulator runs in a
-// child process so that both paths pay the same for it; the API server runs here.
+// against a direct X3 client call to the same simulator, in one run. The simulator and the
+// x3bridge server each run in a child process, as they would on their own hosts, so that the
+// caller here does not share an event loop with either (--in-process runs the server in this
+// process instead, which is handy under --cpu-prof).
 //
 //   npx tsx bench/api.bench.ts [--postgres [URL]] [--x3-latency 5,20] [--rounds 3]
-//                              [--log-level info] [--scale 1]
+//                              [--log-level info] [--scale 1] [--in-process]
 //
 // For each database (PGlite always; Postgres with --postgres, on URL or DATABASE_URL or the
 // machine's test server, in a scratch database dropped at the end) and each simulated X3
@@ -116,35 +118,42 @@ interface Row {
   latency: number;
   direct: { p50: number; p99: number; rps: number };
   api: { p50: number; p99: number; rps: number };
-  /** Throughput of GET /healthz on the same server: what one HTTP hop in this process allows. */
+  /** Throughput of GET /healthz on the same server: what one HTTP hop into x3bridge allows. */
   hopRps?: number;
 }
 
-async function benchBackend(
+interface BenchServer {
+  url: string;
+  key: string;
+  /** The read under test: one customer through the API. */
+  path: string;
+  stop(): Promise<void>;
+}
+
+/** An x3bridge server on `backend`, with an environment, a key and a connection to the simulator. */
+async function serveForBench(
   backend: 'pglite' | 'postgres',
-  store: Store,
   simUrl: string,
-  latencies: number[],
-  rows: Row[],
-): Promise<void> {
+  databaseUrl?: string,
+): Promise<BenchServer> {
   const logLevel = flag('log-level') || 'info';
-  const rounds = num('rounds', 3);
-  const scale = num('scale', 1);
+  let store: Store & { dispose?(): Promise<void> };
+  if (backend === 'pglite') store = await openTestStore('pglite');
+  else store = await openStore(testConfig({ databaseUrl: databaseUrl! }), { command: 'bench' });
   const config = { ...testConfig(), logLevel, allowPrivateHosts: ['127.0.0.1'] };
   const discard = new Writable({ write: (_chunk, _enc, done) => done() });
   const app = await createApp(config, { store, jobs: false, logStream: discard });
-  const apiUrl = await app.start();
-  const api = new Pool(apiUrl, { connections: CONCURRENCY });
-  let x3: X3Client | null = null;
+  const stop = async () => {
+    await app.stop();
+    await (store.dispose ? store.dispose() : store.close());
+  };
   try {
+    const url = await app.start();
     const env = await createEnvironment(store.db, `bench-${randomBase62(6)}`, 'bench');
     const { key } = await createApiKey(store.db, env.id, 'bench', 'bench');
-    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    await setLatency(simUrl, 0);
-    const created = await api.request({
-      path: '/v1/connections',
+    const created = await fetch(`${url}/v1/connections`, {
       method: 'POST',
-      headers,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         name: 'bench',
         baseUrl: simUrl,
@@ -153,9 +162,58 @@ async function benchBackend(
         settings: { concurrency: CONCURRENCY },
       }),
     });
-    const { id } = (await created.body.json()) as { id: string };
-    if (created.statusCode !== 201) throw new Error(`connection not created: ${created.statusCode}`);
-    const path = `/v1/connections/${id}/customers/C0001`;
+    const { id } = (await created.json()) as { id: string };
+    if (created.status !== 201) throw new Error(`connection not created: ${created.status}`);
+    return { url, key, path: `/v1/connections/${id}/customers/C0001`, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The same server in a child process: a caller and x3bridge do not share one event loop. */
+async function serveInChild(
+  backend: 'pglite' | 'postgres',
+  simUrl: string,
+  databaseUrl?: string,
+): Promise<BenchServer> {
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-child', backend, simUrl];
+  if (databaseUrl) args.push(databaseUrl);
+  const logLevel = flag('log-level');
+  if (logLevel) args.push('--log-level', logLevel);
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(() => {
+      throw new Error('the bench server exited before it was ready');
+    }),
+  ])) as [string];
+  const ready = JSON.parse(line) as Omit<BenchServer, 'stop'>;
+  return {
+    ...ready,
+    async stop() {
+      child.stdin!.end();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+async function benchBackend(
+  backend: 'pglite' | 'postgres',
+  server: Omit<BenchServer, 'stop'>,
+  simUrl: string,
+  latencies: number[],
+  rows: Row[],
+): Promise<void> {
+  const rounds = num('rounds', 3);
+  const scale = num('scale', 1);
+  const api = new Pool(server.url, { connections: CONCURRENCY });
+  let x3: X3Client | null = null;
+  try {
+    const { path } = server;
+    const headers = { authorization: `Bearer ${server.key}` };
+    await setLatency(simUrl, 0);
 
     // Same concurrency cap as the connection's client, so the two paths compare like for like.
     const client = createX3Client({
@@ -215,7 +273,6 @@ async function benchBackend(
   } finally {
     await x3?.close();
     await api.close();
-    await app.stop();
   }
 }
 
@@ -238,8 +295,8 @@ function printRow(row: Row, seqCount: number, concCount: number, rounds: number)
       `throughput ratio ${ratio.toFixed(2)} (target >= 0.7: ${ratio >= 0.7 ? 'met' : 'NOT met'})`,
   );
   if (row.hopRps !== undefined) {
-    // The bench client, the server and its X3 client share this process's one thread, so a
-    // request through x3bridge costs at least a /healthz round trip more than a direct call.
+    // One HTTP hop into x3bridge with its hooks and logging, no auth and no X3: a read through
+    // x3bridge costs at least this on top of the X3 call, so it bounds the ratio at 0 ms.
     console.log(
       `  ceiling: GET /healthz alone on this server ${row.hopRps.toFixed(0)} req/s, ` +
         `ratio ${(row.hopRps / row.direct.rps).toFixed(2)} to the direct client`,
@@ -255,23 +312,22 @@ async function main(): Promise<void> {
   const postgres = flag('postgres');
   const { url: simUrl, child } = await startSimulator();
   const rows: Row[] = [];
-  try {
-    const pglite = await openTestStore('pglite');
+  const serve = process.argv.includes('--in-process') ? serveForBench : serveInChild;
+  const run = async (backend: 'pglite' | 'postgres', databaseUrl?: string) => {
+    const server = await serve(backend, simUrl, databaseUrl);
     try {
-      await benchBackend('pglite', pglite, simUrl, latencies, rows);
+      await benchBackend(backend, server, simUrl, latencies, rows);
     } finally {
-      await pglite.dispose();
+      await server.stop();
     }
+  };
+  try {
+    await run('pglite');
     if (postgres !== undefined) {
-      const server = postgres || loadConfig().databaseUrl || TEST_POSTGRES_ADMIN_URL;
-      const scratch = await scratchPostgres(server);
+      const serverUrl = postgres || loadConfig().databaseUrl || TEST_POSTGRES_ADMIN_URL;
+      const scratch = await scratchPostgres(serverUrl);
       try {
-        const store = await openStore(testConfig({ databaseUrl: scratch.url }), { command: 'bench' });
-        try {
-          await benchBackend('postgres', store, simUrl, latencies, rows);
-        } finally {
-          await store.close();
-        }
+        await run('postgres', scratch.url);
       } finally {
         await scratch.drop();
       }
@@ -297,6 +353,17 @@ if (process.argv[2] === '--simulator') {
   process.stdout.write(`${sim.url}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
+} else if (process.argv[2] === '--serve-child') {
+  const [backend, simUrl, databaseUrl] = process.argv.slice(3) as ['pglite' | 'postgres', string, string?];
+  const server = await serveForBench(
+    backend,
+    simUrl,
+    databaseUrl?.startsWith('--') ? undefined : databaseUrl,
+  );
+  const { stop, ...ready } = server;
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => void stop().then(() => process.exit(0)));
 } else {
   await main();
 }
