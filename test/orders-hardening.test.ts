@@ -101,6 +101,30 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
     expect((await ordersFor(id)).map((o) => o.SOHNUM)).toEqual([direct.body.number]);
   });
 
+  it('never sends twice while a slow create is in flight, whoever sweeps and whenever', async () => {
+    const { orders } = orderServices(f.app.deps);
+    // Another process: its own in-process single flight, its own lease name.
+    const other = { ...orders, workerId: 'w_other' };
+    const id = qid('slow');
+    await setFaults(f, [{ match: { method: 'POST', class: 'SORDER' }, action: 'delay', ms: 1500, times: 1 }]);
+    const first = accept(id);
+    await waitFor(async () => (await faultsFired(f, 1)) >= 1, 'the create to reach X3');
+    // Just past the old fixed lease, then far past any lease: the first takes nothing over, the
+    // second takes over but must wait for X3 to settle before looking the order up.
+    await processPendingQuotes(other, { now: new Date(Date.now() + 181_000) });
+    await processPendingQuotes(other, { now: new Date(Date.now() + FAR_FUTURE_MS) });
+    const answer = await first;
+    await setFaults(f, []);
+    expect([201, 202], answer.text).toContain(answer.status);
+    // The first sender's answer stayed on its own attempt; the lookup after the settle time adopts it.
+    await processPendingQuotes(other, { now: new Date(Date.now() + 2 * FAR_FUTURE_MS) });
+    await drainPending(f, [conn]);
+    const inX3 = await ordersFor(id);
+    expect(inX3).toHaveLength(1);
+    const detail = await f.call('GET', `/v1/connections/${conn}/quotes/${id}`);
+    expect(detail.body).toMatchObject({ status: 'created', orderNumber: inX3[0]!.SOHNUM });
+  });
+
   it('queues the retry job on a 202, and the job handler completes the quote', async () => {
     const id = qid('job');
     await setFaults(f, [
@@ -119,6 +143,39 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
     await runOrderAttemptJob(orderServices(f.app.deps).orders, jobs[0].data);
     const detail = await f.call('GET', `/v1/connections/${conn}/quotes/${id}`);
     expect(detail.body.status).toBe('created');
+  });
+
+  it('gives up, with order.failed, on a quote whose attempts never get to send', async () => {
+    const c = await connectAndMap(f);
+    const id = qid('stuck');
+    await setFaults(f, [
+      { match: { method: 'POST', class: 'SORDER' }, action: 'status', status: 503, times: 1 },
+      { match: { method: 'GET', class: 'SORDER' }, action: 'status', status: 503, times: 100_000 },
+    ]);
+    try {
+      const pending = await accept(id, quoteBody(), c);
+      expect(pending.status, pending.text).toBe(202);
+      const { orders } = orderServices(f.app.deps);
+      const delays: number[] = [];
+      let at = Date.now();
+      for (let i = 0; i < 3; i++) {
+        await processPendingQuotes(orders, { now: new Date(at) });
+        const [box] = await sql('select next_attempt_at from order_outbox where quote_id = $1', [id]);
+        const next = new Date(box.next_attempt_at).getTime();
+        delays.push(next - at);
+        at = next;
+      }
+      // Each lookup fails and nothing is sent, yet the wait grows.
+      expect(delays[2]!).toBeGreaterThan(delays[0]!);
+      await processPendingQuotes(orders, { now: new Date(Date.now() + 25 * 3_600_000) });
+    } finally {
+      await setFaults(f, []);
+    }
+    const detail = await f.call('GET', `/v1/connections/${c}/quotes/${id}`);
+    expect(detail.body.status).toBe('failed');
+    expect(detail.body.lastError.code).toBe('x3_unavailable');
+    const events = await sql(`select data from webhook_events where type = 'order.failed'`);
+    expect(events.some((e) => e.data.quoteId === id)).toBe(true);
   });
 
   it('treats the same quote with a price as number or text, in any key order, as one quote', async () => {

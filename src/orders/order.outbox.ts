@@ -10,6 +10,13 @@ export type OutboxState = 'pending' | 'sending' | 'done' | 'failed';
 export interface RetryPolicy {
   /** Sends allowed before giving up; after that one last lookup decides. */
   maxSends: number;
+  /**
+   * Attempts (sends and lookups alike) and age after which a quote that never got through is
+   * failed with `order.failed`: a lookup that keeps failing or a connection that cannot open
+   * must not keep a quote pending for ever.
+   */
+  maxAttempts: number;
+  maxAgeMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
   /**
@@ -17,17 +24,40 @@ export interface RetryPolicy {
    * working on the request that timed out, and a lookup that comes too early would miss it.
    */
   settleMs: number;
-  /** How long a worker holds a quote while its create is in flight; a dead worker's lease lapses. */
+  /**
+   * The shortest lease a worker takes on a quote while its attempt runs; the lease actually
+   * taken covers the worst case of one create on the connection (see `attemptLeaseMs`), and is
+   * renewed while the call runs, so only a dead worker's lease lapses.
+   */
   leaseMs: number;
+  /** How long a create may wait for one of the connection's create slots before the attempt gives up, unsent. */
+  queueWaitMs: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
   maxSends: 12,
+  maxAttempts: 50,
+  maxAgeMs: 24 * 3_600_000,
   baseDelayMs: 5_000,
   maxDelayMs: 3_600_000,
   settleMs: 60_000,
   leaseMs: 180_000,
+  queueWaitMs: 60_000,
 };
+
+/** The X3 client's own defaults, for connections whose settings name no timeout. */
+export const X3_DEFAULT_WRITE_TIMEOUT_MS = 120_000;
+const X3_TOKEN_TIMEOUT_MS = 30_000;
+const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * A lease strictly longer than one attempt can take: the wait for a create slot, a token mint,
+ * the create itself, and once more both for the one replay after a 401, plus a margin.
+ */
+export function attemptLeaseMs(policy: RetryPolicy, writeTimeoutMs = X3_DEFAULT_WRITE_TIMEOUT_MS): number {
+  const worst = policy.queueWaitMs + 2 * (X3_TOKEN_TIMEOUT_MS + writeTimeoutMs) + LEASE_MARGIN_MS;
+  return Math.max(policy.leaseMs, worst);
+}
 
 /** What the next attempt must do, given the attempts so far. */
 export function planAttempt(
@@ -53,10 +83,13 @@ export interface Decision {
   outbox: OutboxState;
   nextAttemptAt: Date | null;
   event: 'order.created' | 'order.failed' | null;
+  /** Replaces the attempt's error as the quote's last error (when the quote is given up). */
+  error?: QuoteError;
 }
 
-export function backoffMs(sends: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, sends - 1));
+/** The wait before the next attempt, growing with every attempt made (sent or not). */
+export function backoffMs(attempts: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
   // Jitter keeps many quotes that failed together from retrying together.
   return Math.round(exp * (0.75 + 0.25 * random()));
 }
@@ -64,7 +97,17 @@ export function backoffMs(sends: number, policy: RetryPolicy, random: () => numb
 /** Where the quote goes after an attempt. */
 export function decideAfterAttempt(
   result: AttemptResult,
-  ctx: { sends: number; now: Date; policy: RetryPolicy; random?: () => number; lookupOnly: boolean },
+  ctx: {
+    sends: number;
+    /** Attempts made so far, this one included. */
+    attempts?: number;
+    /** How long ago the quote was first stored. */
+    ageMs?: number;
+    now: Date;
+    policy: RetryPolicy;
+    random?: () => number;
+    lookupOnly: boolean;
+  },
 ): Decision {
   switch (result.outcome) {
     case 'created':
@@ -82,7 +125,17 @@ export function decideAfterAttempt(
     case 'uncertain':
       break;
   }
-  let delay = backoffMs(ctx.sends, ctx.policy, ctx.random);
+  const attempts = ctx.attempts ?? ctx.sends;
+  if (attempts >= ctx.policy.maxAttempts || (ctx.ageMs ?? 0) >= ctx.policy.maxAgeMs) {
+    return {
+      quoteStatus: 'failed',
+      outbox: 'failed',
+      nextAttemptAt: null,
+      event: 'order.failed',
+      error: givenUpError(attempts, ctx.sends, result.error ?? null),
+    };
+  }
+  let delay = backoffMs(attempts, ctx.policy, ctx.random);
   if (result.retryAfterMs) delay = Math.max(delay, result.retryAfterMs);
   if (result.outcome === 'uncertain') delay = Math.max(delay, ctx.policy.settleMs);
   return {
@@ -90,6 +143,19 @@ export function decideAfterAttempt(
     outbox: 'pending',
     nextAttemptAt: new Date(ctx.now.getTime() + delay),
     event: null,
+  };
+}
+
+/** Why a quote was given up after its attempts ran out; says whether X3 may still hold the order. */
+function givenUpError(attempts: number, sends: number, last: QuoteError | null): QuoteError {
+  const mayExist =
+    sends > 0
+      ? ' A create was sent and its outcome could not be confirmed: look in X3 for the order with this quote id as customer reference before accepting the quote again.'
+      : ' No create reached X3.';
+  return {
+    code: 'x3_unavailable',
+    message: `X3 could not take the order after ${attempts} attempts; x3bridge stopped trying.${mayExist}`,
+    details: { attempts, sends, lastError: last },
   };
 }
 

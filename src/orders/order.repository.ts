@@ -237,3 +237,21 @@ export async function listQuotes(
     .limit(opts.limit + 1)
     .execute();
 }
+
+/** Extends a lease its holder still has; false once the lease was taken over (or the quote finished). */
+export async function renewLease(
+  db: DbExecutor,
+  key: QuoteKey,
+  owner: string,
+  until: Date,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('order_outbox')
+    .set({ lease_until: until })
+    .where('connection_id', '=', key.connectionId)
+    .where('quote_id', '=', key.quoteId)
+    .where('state', '=', 'sending')
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

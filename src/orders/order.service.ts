@@ -14,7 +14,9 @@ import {
   type QuoteProblem,
 } from './order.js';
 import { formatAttempt, formatQuote } from './order.formatter.js';
+import { CreateGate } from './order.gate.js';
 import {
+  attemptLeaseMs,
   classifyX3Failure,
   decideAfterAttempt,
   defaultRetryPolicy,
@@ -32,6 +34,7 @@ import {
   listAttempts,
   listQuotes as listQuoteRows,
   lockOutbox,
+  renewLease,
   updateOutbox,
   updateQuote,
   type QuoteKey,
@@ -46,7 +49,16 @@ export const ORDER_SWEEP_QUEUE = 'orders.sweep';
 
 /** Where the order code gets a connection and its X3 client (ConnectionClients satisfies it). */
 export interface OrderConnectionSource {
-  get(environmentId: string, connectionId: string): Promise<{ connection: { id: string }; client: OrdersX3 }>;
+  get(
+    environmentId: string,
+    connectionId: string,
+  ): Promise<{
+    connection: {
+      id: string;
+      settings?: { timeoutMs?: number | undefined; concurrency?: number | undefined };
+    };
+    client: OrdersX3;
+  }>;
 }
 
 export interface OrderDeps {
@@ -346,6 +358,17 @@ async function runAttempt(
 ): Promise<QuoteRow | undefined> {
   const policy = deps.policy ?? defaultRetryPolicy;
   const workerId = deps.workerId ?? 'local';
+
+  // The connection first: its write timeout sizes the lease. A connection that cannot open is an
+  // attempt that sends nothing, recorded like any other so that it backs off and ends.
+  let opened: Awaited<ReturnType<OrderConnectionSource['get']>> | null = null;
+  let openError: unknown = null;
+  try {
+    opened = await deps.connections.get(opts.environmentId, key.connectionId);
+  } catch (err) {
+    openError = err;
+  }
+  const leaseMs = attemptLeaseMs(policy, opened?.connection.settings?.timeoutMs);
   const started = opts.now ?? nowOf(deps);
 
   // Claim: lock the outbox row, take the lease, open the attempt; commit before calling X3 so that
@@ -356,16 +379,34 @@ async function runAttempt(
     if (box.state === 'sending' && box.lease_until && box.lease_until > started) return null;
     if (box.state === 'pending' && !opts.force && box.next_attempt_at && box.next_attempt_at > started)
       return null;
-    const quote = (await findQuote(tx, key))!;
     const last = await lastAttempt(tx, key);
-    if (last && last.outcome === 'in_flight') {
-      // Its sender stopped (or lost its lease) between sending and recording: the order may exist.
-      await finishAttempt(tx, last.id, {
-        finishedAt: started,
-        outcome: 'uncertain',
-        error: { code: 'outcome_uncertain', message: 'the sender stopped before recording X3’s answer' },
+    if (box.state === 'sending') {
+      // Its sender died (its lease lapsed) between sending and recording: the order may exist,
+      // and X3 may still be saving it. Close that attempt as uncertain and look it up only once
+      // X3 has had time to settle; never at once.
+      if (last && last.outcome === 'in_flight') {
+        await finishAttempt(tx, last.id, {
+          finishedAt: started,
+          outcome: 'uncertain',
+          error: { code: 'outcome_uncertain', message: 'the sender stopped before recording X3’s answer' },
+        });
+      }
+      const at = new Date(started.getTime() + policy.settleMs);
+      await updateQuote(tx, key, {
+        status: 'pending',
+        now: started,
+        lastError: { code: 'outcome_uncertain', message: 'the sender stopped before recording X3’s answer' },
       });
+      await updateOutbox(tx, key, {
+        state: 'pending',
+        nextAttemptAt: at,
+        leaseUntil: null,
+        leaseOwner: null,
+        now: started,
+      });
+      return { kind: 'released' as const, at };
     }
+    const quote = (await findQuote(tx, key))!;
     const previous = last ? (last.outcome === 'in_flight' ? 'uncertain' : last.outcome) : null;
     const plan = planAttempt(quote.sends, previous, policy);
     const attemptId = await insertAttempt(tx, key, {
@@ -373,32 +414,66 @@ async function runAttempt(
       lookup: plan.lookupFirst,
       startedAt: started,
     });
-    await updateQuote(tx, key, {
-      status: 'sending',
-      attemptsDelta: 1,
-      sendsDelta: plan.lookupFirst || !plan.maySend ? 0 : 1,
-      now: started,
-    });
+    await updateQuote(tx, key, { status: 'sending', attemptsDelta: 1, now: started });
+    // The lease names the attempt, so a finish or a renewal by a sender whose attempt was taken
+    // over changes nothing.
+    const owner = `${workerId}/${attemptId}`;
     await updateOutbox(tx, key, {
       state: 'sending',
-      leaseUntil: new Date(started.getTime() + policy.leaseMs),
-      leaseOwner: workerId,
+      leaseUntil: new Date(started.getTime() + leaseMs),
+      leaseOwner: owner,
       now: started,
     });
-    return { plan, attemptId, draft: quote.draft, sends: quote.sends, storedAt: quote.created_at };
+    return {
+      kind: 'claimed' as const,
+      plan,
+      attemptId,
+      owner,
+      draft: quote.draft,
+      sends: quote.sends,
+      attempts: quote.attempt_count + 1,
+      storedAt: quote.created_at,
+    };
   });
   if (!claim) return findQuote(deps.db, key);
+  if (claim.kind === 'released') {
+    await scheduleAttempt(deps, key, opts.environmentId, claim.at);
+    return findQuote(deps.db, key);
+  }
 
-  let sends = claim.sends + (claim.plan.lookupFirst || !claim.plan.maySend ? 0 : 1);
+  // Renewed while the call runs, so a live sender's lease never lapses whatever X3 or the
+  // client's queue takes; a dead sender's lapses after `leaseMs`.
+  const heartbeat = setInterval(
+    () => {
+      void renewLease(deps.db, key, claim.owner, new Date(nowOf(deps).getTime() + leaseMs))
+        .then((held) => {
+          if (!held) clearInterval(heartbeat);
+        })
+        .catch((err: unknown) =>
+          deps.log.warn(
+            { quoteId: key.quoteId, err: (err as Error).message },
+            'could not renew an order lease',
+          ),
+        );
+    },
+    Math.max(10, Math.floor(leaseMs / 3)),
+  );
+  heartbeat.unref?.();
+
+  let sends = claim.sends;
   let result: AttemptResult;
   try {
-    const { client } = await deps.connections.get(opts.environmentId, key.connectionId);
-    result = await sendOrAdopt(deps, client, key, claim.draft, claim.storedAt, claim.plan, async () => {
-      sends++;
-      await updateQuote(deps.db, key, { sendsDelta: 1, now: nowOf(deps) });
+    if (!opened) throw openError;
+    const limit = opened.connection.settings?.concurrency ?? 4;
+    result = await sendOrAdopt(deps, opened.client, key, claim.draft, claim.storedAt, claim.plan, {
+      acquire: () => createGate(deps).acquire(key.connectionId, limit, policy.queueWaitMs),
+      beforeSend: async () => {
+        sends++;
+        await updateQuote(deps.db, key, { sendsDelta: 1, now: nowOf(deps) });
+      },
     });
   } catch (err) {
-    // Not an X3 answer (the connection was deleted, its credentials no longer open…): retry later.
+    // Not an X3 answer (the connection was deleted, cannot be opened…): nothing was sent.
     const message = err instanceof Error ? err.message : 'the attempt failed';
     result = {
       outcome: 'unavailable',
@@ -408,11 +483,15 @@ async function runAttempt(
       { quoteId: key.quoteId, connectionId: key.connectionId, err: message },
       'order attempt could not run',
     );
+  } finally {
+    clearInterval(heartbeat);
   }
 
   const finished = opts.now ?? nowOf(deps);
   const decision = decideAfterAttempt(result, {
     sends,
+    attempts: claim.attempts,
+    ageMs: finished.getTime() - claim.storedAt.getTime(),
     now: finished,
     policy,
     lookupOnly: !claim.plan.maySend,
@@ -426,13 +505,15 @@ async function runAttempt(
       orderNumber: result.orderNumber ?? null,
       error: result.error ?? null,
     });
-    // Someone else finished the quote while our lease had lapsed: keep their outcome.
-    if (!box || box.state === 'done' || box.state === 'failed') return;
+    // Taken over (our lease lapsed) or finished by someone else: our answer stays on our attempt
+    // only, and the next attempt's lookup decides.
+    if (!box || box.state !== 'sending' || box.lease_owner !== claim.owner) return;
+    const lastError = decision.error ?? (decision.quoteStatus === 'created' ? null : (result.error ?? null));
     await updateQuote(tx, key, {
       status: decision.quoteStatus,
       now: finished,
       ...(result.orderNumber ? { orderNumber: result.orderNumber } : {}),
-      lastError: decision.quoteStatus === 'created' ? null : (result.error ?? null),
+      lastError,
     });
     await updateOutbox(tx, key, {
       state: decision.outbox,
@@ -454,6 +535,13 @@ async function runAttempt(
   if (emitted) await kickWebhookDelivery(deps);
   if (decision.nextAttemptAt) await scheduleAttempt(deps, key, opts.environmentId, decision.nextAttemptAt);
   return findQuote(deps.db, key);
+}
+
+const gates = new WeakMap<OrderDeps, CreateGate>();
+function createGate(deps: OrderDeps): CreateGate {
+  let g = gates.get(deps);
+  if (!g) gates.set(deps, (g = new CreateGate()));
+  return g;
 }
 
 const defaultSites = new WeakMap<OrdersX3, Promise<string | null>>();
@@ -479,7 +567,7 @@ async function sendOrAdopt(
   draft: OrderDraft,
   storedAt: Date,
   plan: { lookupFirst: boolean; maySend: boolean },
-  beforeResend: () => Promise<void>,
+  send: { acquire: () => Promise<(() => void) | null>; beforeSend: () => Promise<void> },
 ): Promise<AttemptResult> {
   if (plan.lookupFirst) {
     let found: Reconciliation;
@@ -515,7 +603,6 @@ async function sendOrAdopt(
         },
       };
     }
-    await beforeResend();
   }
   let salesSite = draft.salesSite;
   if (!salesSite) {
@@ -532,8 +619,20 @@ async function sendOrAdopt(
       };
     }
   }
+  const release = await send.acquire();
+  if (!release) {
+    // Never handed to the X3 client: nothing can have reached X3.
+    return {
+      outcome: 'unavailable',
+      error: {
+        code: 'x3_unavailable',
+        message: 'Too many orders are waiting for this X3 connection; retrying later',
+      },
+    };
+  }
   let result: AttemptResult;
   try {
+    await send.beforeSend();
     const created = await x3.salesOrders.create({
       customerCode: draft.customerCode,
       customerOrderReference: draft.customerOrderReference,
@@ -551,6 +650,8 @@ async function sendOrAdopt(
   } catch (err) {
     const c = classifyX3Failure(err);
     result = { outcome: c.outcome, error: c.error, retryAfterMs: c.retryAfterMs };
+  } finally {
+    release();
   }
   if (deps.afterSend) await deps.afterSend(key);
   return result;

@@ -7,8 +7,15 @@ import {
   requestHash,
   translateQuote,
 } from './order.translate.js';
-import { classifyX3Failure, decideAfterAttempt, defaultRetryPolicy, planAttempt } from './order.outbox.js';
+import {
+  attemptLeaseMs,
+  classifyX3Failure,
+  decideAfterAttempt,
+  defaultRetryPolicy,
+  planAttempt,
+} from './order.outbox.js';
 import { orderMatchesDraft } from './order.match.js';
+import { CreateGate } from './order.gate.js';
 
 const body: AcceptQuoteBody = {
   customerAccount: 'ACC-1001',
@@ -212,5 +219,54 @@ describe('matching an X3 order to a quote', () => {
         { sends: 1, now: stored, policy: defaultRetryPolicy, lookupOnly: false },
       ),
     ).toMatchObject({ quoteStatus: 'failed', outbox: 'failed', event: 'order.failed' });
+  });
+});
+
+describe('leases and giving up', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+
+  it('takes a lease longer than two creates at the connection’s write timeout plus the slot wait', () => {
+    expect(attemptLeaseMs(defaultRetryPolicy)).toBeGreaterThan(2 * 120_000 + defaultRetryPolicy.queueWaitMs);
+    expect(attemptLeaseMs(defaultRetryPolicy, 300_000)).toBeGreaterThan(
+      2 * 300_000 + defaultRetryPolicy.queueWaitMs,
+    );
+    expect(attemptLeaseMs({ ...defaultRetryPolicy, leaseMs: 3_600_000 })).toBe(3_600_000);
+  });
+
+  it('backs off on attempts that sent nothing, and gives up after the attempt or age limit', () => {
+    const ctx = { sends: 0, now, policy: defaultRetryPolicy, random: () => 0, lookupOnly: false };
+    const wait = (attempts: number) =>
+      decideAfterAttempt({ outcome: 'unavailable' }, { ...ctx, attempts }).nextAttemptAt!.getTime() -
+      now.getTime();
+    expect(wait(5)).toBeGreaterThan(wait(1));
+    const capped = decideAfterAttempt(
+      { outcome: 'unavailable', error: { code: 'x3_unreachable', message: 'down' } },
+      { ...ctx, attempts: defaultRetryPolicy.maxAttempts },
+    );
+    expect(capped).toMatchObject({
+      quoteStatus: 'failed',
+      event: 'order.failed',
+      error: { code: 'x3_unavailable' },
+    });
+    expect(capped.error!.message).toMatch(/No create reached X3/);
+    const old = decideAfterAttempt(
+      { outcome: 'uncertain' },
+      { ...ctx, sends: 2, attempts: 3, ageMs: defaultRetryPolicy.maxAgeMs },
+    );
+    expect(old.quoteStatus).toBe('failed');
+    expect(old.error!.message).toMatch(/look in X3/);
+  });
+
+  it('hands out create slots up to the limit and refuses after the wait', async () => {
+    const gate = new CreateGate();
+    const a = await gate.acquire('c', 1, 1000);
+    expect(a).toBeTypeOf('function');
+    const waiting = gate.acquire('c', 1, 1000);
+    a!();
+    const b = await waiting;
+    expect(b).toBeTypeOf('function');
+    expect(await gate.acquire('c', 1, 1)).toBeNull();
+    b!();
+    expect(await gate.acquire('c', 1, 1)).toBeTypeOf('function');
   });
 });
