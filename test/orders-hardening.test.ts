@@ -178,6 +178,19 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
     expect(events.some((e) => e.data.quoteId === id)).toBe(true);
   });
 
+  it('stores the quote and answers 202 when X3 cannot be reached before it is stored', async () => {
+    const c = await connectAndMap(f);
+    await sql(`update connections set base_url = 'http://x3-nowhere.invalid:8124' where id = $1`, [c]);
+    f.app.deps.connections.invalidate(c);
+    const id = qid('dns');
+    const answer = await accept(id, quoteBody(), c);
+    expect(answer.status, answer.text).toBe(202);
+    expect(answer.body).toMatchObject({ quoteId: id, status: 'pending', orderNumber: null });
+    const detail = await f.call('GET', `/v1/connections/${c}/quotes/${id}`);
+    expect(detail.body.status).toBe('pending');
+    expect(detail.body.lastError.code).toBe('x3_unreachable');
+  });
+
   it('treats the same quote with a price as number or text, in any key order, as one quote', async () => {
     const id = qid('same');
     const first = await accept(id, quoteBody());
@@ -196,6 +209,28 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
       (await accept(id, quoteBody({ lines: [{ productCode: 'P-BOX-S', quantity: 500, unitPrice: '0.43' }] })))
         .status,
     ).toBe(409);
+  });
+
+  it('lets a failed quote be accepted again with a corrected body, keeping the old attempts', async () => {
+    const id = qid('again');
+    await setFaults(f, [
+      { match: { method: 'POST', class: 'SORDER' }, action: 'status', status: 400, times: 1 },
+    ]);
+    const refused = await accept(id);
+    await setFaults(f, []);
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.error.code).toBe('x3_rejected');
+    // The same body again is still the same refusal.
+    const replay = await accept(id);
+    expect(replay.status).toBe(422);
+    expect(replay.body.error.code).toBe('x3_rejected');
+    const corrected = await accept(id, quoteBody({ reference: 'corrected' }));
+    expect(corrected.status, corrected.text).toBe(201);
+    expect(corrected.body).toMatchObject({ status: 'created', replayed: false });
+    const detail = await f.call('GET', `/v1/connections/${conn}/quotes/${id}`);
+    expect(detail.body.reference).toBe('corrected');
+    expect(detail.body.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['rejected', 'created']);
+    expect(await ordersFor(id)).toHaveLength(1);
   });
 
   it('refuses unknown fields, naming them, on accept, mappings and webhooks', async () => {

@@ -255,3 +255,51 @@ export async function renewLease(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/**
+ * Accepts a failed quote again: its new body, translation and hash replace the old ones, its age
+ * starts over, and its outbox is due now. The attempts so far stay in the log. False when the
+ * quote is no longer failed (another call reopened it first).
+ */
+export async function reopenFailedQuote(
+  db: DbExecutor,
+  q: { key: QuoteKey; requestHash: string; request: AcceptQuoteBody; draft: OrderDraft; now: Date },
+): Promise<boolean> {
+  const box = await lockOutbox(db, q.key);
+  if (!box || box.state !== 'failed') return false;
+  await db
+    .updateTable('quotes')
+    .set({
+      request_hash: q.requestHash,
+      request: JSON.stringify(q.request),
+      draft: JSON.stringify(q.draft),
+      status: 'pending',
+      order_number: null,
+      last_error: null,
+      created_at: q.now,
+      updated_at: q.now,
+    })
+    .where('connection_id', '=', q.key.connectionId)
+    .where('quote_id', '=', q.key.quoteId)
+    .execute();
+  await updateOutbox(db, q.key, {
+    state: 'pending',
+    nextAttemptAt: q.now,
+    leaseUntil: null,
+    leaseOwner: null,
+    now: q.now,
+  });
+  return true;
+}
+
+/** Attempts made since the quote was (last) accepted: the retry limit counts these. */
+export async function countAttemptsSince(db: DbExecutor, key: QuoteKey, since: Date): Promise<number> {
+  const r = await db
+    .selectFrom('order_attempts')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('connection_id', '=', key.connectionId)
+    .where('quote_id', '=', key.quoteId)
+    .where('started_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

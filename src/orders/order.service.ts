@@ -29,8 +29,10 @@ import {
   finishAttempt,
   findQuote,
   insertAttempt,
+  countAttemptsSince,
   insertQuoteWithOutbox,
   lastAttempt,
+  reopenFailedQuote,
   listAttempts,
   listQuotes as listQuoteRows,
   lockOutbox,
@@ -102,7 +104,8 @@ function nowOf(deps: OrderDeps): Date {
 /**
  * Accepts a quote: validates it, translates its codes, stores it with its outbox row in one
  * transaction, then tries the X3 create at once. Calling it again with the same quote id and
- * body replays the first answer; another body is a conflict.
+ * body replays the first answer; another body is a conflict, except for a failed quote, which
+ * a corrected body (or, after anything but X3's refusal, the same body) accepts again.
  */
 export async function acceptQuote(
   deps: OrderDeps,
@@ -110,22 +113,97 @@ export async function acceptQuote(
 ): Promise<AcceptResult> {
   const idProblem = quoteIdProblem(input.quoteId, QUOTE_ID_MAX);
   if (idProblem) throw new ApiError(400, 'invalid_params', idProblem, { field: 'quoteId' });
-  const { client } = await deps.connections.get(input.environmentId, input.connectionId);
+  const client = await reachableClient(deps, input.environmentId, input.connectionId);
   const key: QuoteKey = { connectionId: input.connectionId, quoteId: input.quoteId };
   const hash = requestHash(input.body);
 
   const existing = await findQuote(deps.db, key);
-  if (existing) return replay(deps, existing, hash);
+  if (existing && !mayAcceptAgain(existing, hash)) return replay(deps, existing, hash);
 
   const now = nowOf(deps);
-  const problems = checkQuoteInput(input.body, todayUtc(now));
+  const draft = await prepareDraft(deps, key, input.body, client, now);
+  if (client) {
+    const taken = await referenceInUse(client, key.quoteId);
+    if (taken.length > 0) {
+      // A concurrent accept of this very quote may have stored and sent it meanwhile: then it is a replay.
+      const winner = existing ? null : await findQuote(deps.db, key);
+      if (winner) return replay(deps, winner, hash);
+      const message = conflictMessage(key.quoteId, taken);
+      throw new ApiError(422, 'invalid_input', `The quote cannot become an order: ${message}`, {
+        problems: [{ field: 'quoteId', code: 'reference_in_use', message }],
+        conflictingOrders: taken,
+      });
+    }
+  }
+
+  const stored = {
+    environmentId: input.environmentId,
+    key,
+    requestHash: hash,
+    request: input.body,
+    draft,
+    now,
+  };
+  if (existing) {
+    const reopened = await deps.db.transaction().execute((tx) => reopenFailedQuote(tx, stored));
+    if (!reopened) {
+      // Another call reopened (or replaced) it first.
+      return replay(deps, (await findQuote(deps.db, key))!, hash);
+    }
+  } else {
+    const inserted = await deps.db.transaction().execute((tx) => insertQuoteWithOutbox(tx, stored));
+    if (!inserted) {
+      // Another call with this quote id won the insert; answer as its replay.
+      const winner = await findQuote(deps.db, key);
+      if (!winner) throw new ApiError(500, 'server_error', 'The quote vanished while it was being accepted');
+      return replay(deps, winner, hash);
+    }
+  }
+  const after = await attemptQuote(deps, key, { environmentId: input.environmentId });
+  return answer(after ?? (await findQuote(deps.db, key))!, false);
+}
+
+/**
+ * The connection's X3 client, or null when X3 cannot be reached right now (its host does not
+ * resolve, X3 is down): the quote is then stored unchecked and answered 202, as the contract
+ * says. A missing connection, a refused host and anything else still fail the call.
+ */
+async function reachableClient(deps: OrderDeps, environmentId: string, connectionId: string) {
+  try {
+    return (await deps.connections.get(environmentId, connectionId)).client;
+  } catch (err) {
+    if (isX3Unavailable(err)) return null;
+    throw err;
+  }
+}
+
+/**
+ * A failed quote may be accepted again: with a corrected body, or with the same body unless
+ * X3 itself refused that very order (then the same refusal is replayed).
+ */
+function mayAcceptAgain(row: QuoteRow, hash: string): boolean {
+  if (row.status !== 'failed') return false;
+  if (row.request_hash !== hash) return true;
+  const code = row.last_error?.code;
+  return code !== 'x3_rejected' && code !== 'invalid_input';
+}
+
+/** Checks and translates a quote; throws the 422 that lists every problem. */
+async function prepareDraft(
+  deps: OrderDeps,
+  key: QuoteKey,
+  body: AcceptQuoteBody,
+  client: OrdersX3 | null,
+  now: Date,
+): Promise<OrderDraft> {
+  const problems = checkQuoteInput(body, todayUtc(now));
   const maps = await lookupMappings(
     deps.db,
     key.connectionId,
-    [...new Set(input.body.lines.map((l) => l.productCode))],
-    [input.body.customerAccount],
+    [...new Set(body.lines.map((l) => l.productCode))],
+    [body.customerAccount],
   );
-  const translation = translateQuote(input.quoteId, input.body, maps);
+  const translation = translateQuote(key.quoteId, body, maps);
   if (!translation.ok) {
     const { productCodes, customerAccounts } = translation.unmapped;
     const parts = [
@@ -138,57 +216,21 @@ export async function acceptQuote(
       ...(problems.length ? { problems } : {}),
     });
   }
-  if (!translation.draft.salesSite) {
-    translation.draft.salesSite = await defaultSalesSite(client).catch(() => null);
-  }
-  problems.push(...(await checkAgainstX3(deps, key.connectionId, client, translation.draft)));
-  const taken = await referenceInUse(client, key.quoteId);
-  if (taken.length > 0) {
-    // A concurrent accept of this very quote may have stored and sent it meanwhile: then it is a replay.
-    const winner = await findQuote(deps.db, key);
-    if (winner) return replay(deps, winner, hash);
-    throw new ApiError(
-      422,
-      'invalid_input',
-      `The quote cannot become an order: ${conflictMessage(key.quoteId, taken)}`,
-      {
-        problems: [
-          ...problems,
-          { field: 'quoteId', code: 'reference_in_use', message: conflictMessage(key.quoteId, taken) },
-        ],
-        conflictingOrders: taken,
-      },
-    );
+  if (client) {
+    if (!translation.draft.salesSite) {
+      translation.draft.salesSite = await defaultSalesSite(client).catch(() => null);
+    }
+    problems.push(...(await checkAgainstX3(deps, key.connectionId, client, translation.draft)));
   }
   if (problems.length > 0) {
     throw new ApiError(
       422,
       'invalid_input',
       `The quote cannot become an order: ${problems.map((p) => p.message).join('; ')}`,
-      {
-        problems,
-      },
+      { problems },
     );
   }
-
-  const inserted = await deps.db.transaction().execute((tx) =>
-    insertQuoteWithOutbox(tx, {
-      environmentId: input.environmentId,
-      key,
-      requestHash: hash,
-      request: input.body,
-      draft: translation.draft,
-      now,
-    }),
-  );
-  if (!inserted) {
-    // Another call with this quote id won the insert; answer as its replay.
-    const winner = await findQuote(deps.db, key);
-    if (!winner) throw new ApiError(500, 'server_error', 'The quote vanished while it was being accepted');
-    return replay(deps, winner, hash);
-  }
-  const after = await attemptQuote(deps, key, { environmentId: input.environmentId });
-  return answer(after ?? (await findQuote(deps.db, key))!, false);
+  return translation.draft;
 }
 
 async function replay(deps: OrderDeps, row: QuoteRow, hash: string): Promise<AcceptResult> {
@@ -210,15 +252,30 @@ async function replay(deps: OrderDeps, row: QuoteRow, hash: string): Promise<Acc
   return answer(current, true);
 }
 
+/** The HTTP status a failed quote answers with: the one its error code has everywhere else. */
+const FAILED_STATUS: Record<string, number> = {
+  x3_rejected: 422,
+  invalid_input: 422,
+  conflict: 409,
+  x3_unavailable: 503,
+  x3_unreachable: 502,
+  x3_auth_failed: 502,
+  x3_folder_not_found: 502,
+  x3_permission_denied: 502,
+  outcome_uncertain: 504,
+};
+
 function answer(row: QuoteRow, replayed: boolean): AcceptResult {
   if (row.status === 'failed') {
     const err = row.last_error;
+    const code = err?.code ?? 'x3_rejected';
     throw new ApiError(
-      422,
-      (err?.code ?? 'x3_rejected') as 'x3_rejected',
+      FAILED_STATUS[code] ?? 422,
+      code as 'x3_rejected',
       err?.message ?? 'X3 refused the order',
       {
         quoteId: row.quote_id,
+        status: 'failed',
         ...((err?.details as object | undefined) ?? {}),
       },
     );
@@ -431,7 +488,8 @@ async function runAttempt(
       owner,
       draft: quote.draft,
       sends: quote.sends,
-      attempts: quote.attempt_count + 1,
+      // Counted since the quote was last accepted: accepting a failed quote again starts afresh.
+      attempts: await countAttemptsSince(tx, key, quote.created_at),
       storedAt: quote.created_at,
     };
   });
