@@ -295,4 +295,22 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
       [id],
     );
   });
+
+  it('refuses to delete a connection while quotes on it are pending', async () => {
+    const c = await connectAndMap(f);
+    const id = qid('del');
+    await setFaults(f, [
+      { match: { method: 'POST', class: 'SORDER' }, action: 'status', status: 503, times: 1 },
+    ]);
+    const pending = await accept(id, quoteBody(), c);
+    await setFaults(f, []);
+    expect(pending.status).toBe(202);
+    const refused = await f.call('DELETE', `/v1/connections/${c}`);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.error.code).toBe('conflict');
+    expect(refused.body.error.message).toMatch(/pending/);
+    expect(refused.body.error.details.quoteIds).toEqual([id]);
+    await drainPending(f, [c]);
+    expect((await f.call('DELETE', `/v1/connections/${c}`)).status).toBe(204);
+  });
 });

@@ -187,7 +187,9 @@ export async function connectionRoutes(api: ApiInstance, deps: AppDeps): Promise
         tags: TAGS,
         summary: 'Remove a connection and its stored credentials',
         params: idParams,
-        response: { 204: z.null().describe('Deleted'), ...errorResponses(401, 404) },
+        description:
+          'Refused with 409 `conflict` (listing `details.quoteIds`) while quotes on the connection are still pending for X3: deleting it would drop them without `order.failed`.',
+        response: { 204: z.null().describe('Deleted'), ...errorResponses(401, 404, 409) },
       },
     },
     async (request, reply) => {

@@ -23,6 +23,7 @@ import {
 import type { ConnectionClients } from './connection.clients.js';
 import { checkFailureToApiError } from './connection.errors.js';
 import * as repo from './connection.repository.js';
+import { openQuoteIds } from '../orders/order.repository.js';
 
 /** Told when a connection's status changes (the webhooks capability sends it on). */
 export type StatusChangeListener = (
@@ -300,6 +301,15 @@ export async function patchConnection(
 /** Removes the connection and, with its row, the only copy of its credentials. */
 export async function deleteConnection(deps: ConnectionServiceDeps, who: Actor, id: string): Promise<void> {
   const removed = await deps.db.transaction().execute(async (tx) => {
+    const open = await openQuoteIds(tx, id);
+    if (open.length > 0 && (await repo.findConnection(tx, who.environmentId, id))) {
+      throw new ApiError(
+        409,
+        'conflict',
+        `Connection ${id} still has ${open.length === 20 ? 'at least 20' : open.length} quote(s) pending for X3 (${open.join(', ')}); delete it once they are created or failed.`,
+        { quoteIds: open },
+      );
+    }
     const gone = await repo.deleteConnection(tx, who.environmentId, id);
     if (gone) await audit(tx, who, 'connection.deleted', id, {});
     return gone;

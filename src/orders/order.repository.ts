@@ -303,3 +303,19 @@ export async function countAttemptsSince(db: DbExecutor, key: QuoteKey, since: D
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/**
+ * Quotes of a connection still on their way to X3 (pending or being sent), oldest first: a
+ * connection is not deleted under them, or they would vanish without `order.failed`.
+ */
+export async function openQuoteIds(db: DbExecutor, connectionId: string, limit = 20): Promise<string[]> {
+  const rows = await db
+    .selectFrom('quotes')
+    .select('quote_id')
+    .where('connection_id', '=', connectionId)
+    .where('status', 'in', ['pending', 'sending'])
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.quote_id);
+}
