@@ -58,7 +58,8 @@ describe.each(testBackends)('accepting quotes on %s', (kind) => {
       customerCode: 'C0001',
     });
     expect(detail.body.attempts).toHaveLength(1);
-    expect(detail.body.attempts[0]).toMatchObject({ outcome: 'created', lookup: false });
+    // Looked up before the first send too (nothing found), then created.
+    expect(detail.body.attempts[0]).toMatchObject({ outcome: 'created', lookup: true });
     const log = await f.call('GET', `/v1/connections/${conn}/quotes?limit=1`);
     expect(log.body.data[0].quoteId).toBe(id);
     expect(log.body.data).toHaveLength(1);

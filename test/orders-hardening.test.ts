@@ -46,7 +46,7 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
     await f?.close();
   });
 
-  it('refuses upfront a quote id that X3 already carries on an unrelated order', async () => {
+  it('fails, before any send, a quote whose id X3 already carries on an unrelated order', async () => {
     const seeded = await ordersFor('PO-BLB-1001');
     expect(seeded.length).toBeGreaterThan(0);
     await sql(
@@ -61,14 +61,21 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
       'PO-BLB-1001',
       quoteBody({ lines: [{ productCode: 'P-BOX-L', quantity: 99 }] }),
     );
+    const unfired = await faultsFired(f, 1);
     await setFaults(f, []);
-    expect(answer.status, answer.text).toBe(422);
-    expect(answer.body.error.code).toBe('invalid_input');
-    expect(answer.body.error.details.conflictingOrders).toEqual(seeded.map((o) => o.SOHNUM));
+    expect(answer.status, answer.text).toBe(409);
+    expect(answer.body.error.code).toBe('conflict');
+    expect(answer.body.error.details).toMatchObject({
+      status: 'failed',
+      conflictingOrders: seeded.map((o) => o.SOHNUM),
+    });
     expect(answer.body.error.message).toContain(seeded[0]!.SOHNUM);
-    // Nothing stored, nothing sent: the platform can pick another quote id.
-    expect(await sql('select 1 from quotes where quote_id = $1', ['PO-BLB-1001'])).toHaveLength(0);
+    // Nothing was sent (the 503 rule never fired) and the seeded order was not taken for this quote.
+    expect(unfired).toBe(0);
     expect((await simOrders(f)).length).toBe(before);
+    await drainPending(f, [conn]);
+    const detail = await f.call('GET', `/v1/connections/${conn}/quotes/PO-BLB-1001`);
+    expect(detail.body).toMatchObject({ status: 'failed', orderNumber: null });
   });
 
   it('fails, without adopting or sending, a quote whose reference turns up on another order in X3', async () => {

@@ -62,13 +62,14 @@ export function attemptLeaseMs(policy: RetryPolicy, writeTimeoutMs = X3_DEFAULT_
 /** What the next attempt must do, given the attempts so far. */
 export function planAttempt(
   sendsSoFar: number,
-  previousOutcome: AttemptOutcome | null,
+  _previousOutcome: AttemptOutcome | null,
   policy: RetryPolicy,
 ): { lookupFirst: boolean; maySend: boolean } {
-  // Any earlier send may have landed (even a 503 can come from a gateway after X3 committed), so
-  // every retry looks the order up by its customer reference before sending again.
-  const lookupFirst = sendsSoFar > 0 || previousOutcome === 'in_flight' || previousOutcome === 'uncertain';
-  return { lookupFirst, maySend: sendsSoFar < policy.maxSends };
+  // Every attempt looks the order up by its customer reference before sending: after a send,
+  // because any send may have landed (even a 503 can come from a gateway after X3 committed);
+  // before the first, because X3 may already hold the quote id on an unrelated order, and a
+  // second order under that reference would make every later lookup ambiguous.
+  return { lookupFirst: true, maySend: sendsSoFar < policy.maxSends };
 }
 
 export interface AttemptResult {

@@ -44,7 +44,7 @@ import {
 } from './order.repository.js';
 import { checkQuoteInput, quoteIdProblem, requestHash, todayUtc, translateQuote } from './order.translate.js';
 import { isX3NotFound, isX3Unavailable, mapLimit, type OrdersX3 } from './order.x3.js';
-import { conflictMessage, ordersWithReference, reconcile, type Reconciliation } from './order.match.js';
+import { conflictMessage, reconcile, type Reconciliation } from './order.match.js';
 
 export const ORDER_ATTEMPT_QUEUE = 'orders.attempt';
 export const ORDER_SWEEP_QUEUE = 'orders.sweep';
@@ -122,20 +122,6 @@ export async function acceptQuote(
 
   const now = nowOf(deps);
   const draft = await prepareDraft(deps, key, input.body, client, now);
-  if (client) {
-    const taken = await referenceInUse(client, key.quoteId);
-    if (taken.length > 0) {
-      // A concurrent accept of this very quote may have stored and sent it meanwhile: then it is a replay.
-      const winner = existing ? null : await findQuote(deps.db, key);
-      if (winner) return replay(deps, winner, hash);
-      const message = conflictMessage(key.quoteId, taken);
-      throw new ApiError(422, 'invalid_input', `The quote cannot become an order: ${message}`, {
-        problems: [{ field: 'quoteId', code: 'reference_in_use', message }],
-        conflictingOrders: taken,
-      });
-    }
-  }
-
   const stored = {
     environmentId: input.environmentId,
     key,
@@ -288,20 +274,6 @@ function answer(row: QuoteRow, replayed: boolean): AcceptResult {
   };
   if (row.status === 'created') return { statusCode: replayed ? 200 : 201, body };
   return { statusCode: 202, body };
-}
-
-/**
- * The orders X3 already holds under the quote id, looked up once before anything is stored: a
- * quote must never share its reference with another order, since every retry finds its order
- * by that reference. When X3 cannot be asked, the retry's own matching still protects.
- */
-async function referenceInUse(x3: OrdersX3, quoteId: string): Promise<string[]> {
-  try {
-    return await ordersWithReference(x3, quoteId, 5);
-  } catch (err) {
-    if (isX3Unavailable(err) || isX3NotFound(err)) return [];
-    throw err;
-  }
 }
 
 /**

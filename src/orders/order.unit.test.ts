@@ -123,9 +123,8 @@ describe('outbox decisions', () => {
   const now = new Date('2026-06-01T00:00:00Z');
   const ctx = { sends: 1, now, policy: defaultRetryPolicy, random: () => 0, lookupOnly: false };
 
-  it('looks the order up before any retry, never before the first send', () => {
-    expect(planAttempt(0, null, defaultRetryPolicy)).toEqual({ lookupFirst: false, maySend: true });
-    expect(planAttempt(0, 'in_flight', defaultRetryPolicy).lookupFirst).toBe(true);
+  it('looks the order up before every send, the first one too, and stops sending after maxSends', () => {
+    expect(planAttempt(0, null, defaultRetryPolicy)).toEqual({ lookupFirst: true, maySend: true });
     expect(planAttempt(1, 'unavailable', defaultRetryPolicy).lookupFirst).toBe(true);
     expect(planAttempt(defaultRetryPolicy.maxSends, 'unavailable', defaultRetryPolicy).maySend).toBe(false);
   });
