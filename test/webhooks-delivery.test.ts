@@ -22,7 +22,10 @@ interface Received {
  */
 async function startConsumer() {
   const received: Received[] = [];
-  const scripts = new Map<string, Array<{ status: number; headers?: Record<string, string> }>>();
+  const scripts = new Map<
+    string,
+    Array<{ status: number; headers?: Record<string, string>; delayMs?: number }>
+  >();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -30,7 +33,9 @@ async function startConsumer() {
       const path = req.url ?? '/';
       received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const next = scripts.get(path)?.shift() ?? { status: 200 };
-      res.writeHead(next.status, next.headers ?? {}).end();
+      const answer = () => res.writeHead(next.status, next.headers ?? {}).end();
+      if (next.delayMs) setTimeout(answer, next.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,8 +44,10 @@ async function startConsumer() {
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
     port,
     received: (path: string) => received.filter((r) => r.path === path),
-    script: (path: string, answers: Array<{ status: number; headers?: Record<string, string> }>) =>
-      scripts.set(path, [...answers]),
+    script: (
+      path: string,
+      answers: Array<{ status: number; headers?: Record<string, string>; delayMs?: number }>,
+    ) => scripts.set(path, [...answers]),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -233,6 +240,32 @@ describe.each(testBackends)('webhook deliveries on %s', (kind) => {
     );
     expect(foreign.status).toBe(404);
     expect((await f.call('DELETE', `/v1/webhooks/${hook.id}`)).status).toBe(204);
+  });
+
+  it('sends side by side, so a slow endpoint holds up no other, and never claims a delivery twice while it is sent', async () => {
+    const slow = await register();
+    const fast = await register();
+    consumer.script(slow.path, [{ status: 200, delayMs: 1500 }]);
+    const t0 = new Date(Date.now() + 3 * HOUR);
+    // One event, one delivery to each endpoint (both subscribe to it).
+    await emitEvent(f.store.db, {
+      environmentId: await environmentOf(slow.id),
+      type: 'order.created',
+      data: { quoteId: 'Q-SIDE' },
+      now: t0,
+    });
+    const pass = processWebhookDeliveries(services(), { now: t0 });
+    // The fast endpoint is served while the slow one still holds its request.
+    await waitFor(() => consumer.received(fast.path).length === 1, 'the fast endpoint’s delivery');
+    expect(consumer.received(slow.path)).toHaveLength(1);
+    // Another pass past the old fixed lease finds nothing to claim.
+    const again = await processWebhookDeliveries(services(), { now: new Date(t0.getTime() + 61_000) });
+    expect(again.claimed).toBe(0);
+    const tally = await pass;
+    expect(tally).toMatchObject({ claimed: 2, delivered: 2 });
+    expect(consumer.received(slow.path)).toHaveLength(1);
+    for (const hook of [slow, fast])
+      expect((await f.call('DELETE', `/v1/webhooks/${hook.id}`)).status).toBe(204);
   });
 
   it('treats a 4xx answer as final', async () => {

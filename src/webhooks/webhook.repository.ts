@@ -140,9 +140,14 @@ export async function findEvent(db: DbExecutor, id: string) {
   return db.selectFrom('webhook_events').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Records a delivery's try, only while the claim that sent it still holds it (its lease, which
+ * each claim sets anew, names the claim); false when another pass claimed it since.
+ */
 export async function recordDelivery(
   db: DbExecutor,
   id: string,
+  claimedUntil: Date,
   r: {
     state: DeliveryState;
     attempts: number;
@@ -151,8 +156,8 @@ export async function recordDelivery(
     nextAttemptAt: Date | null;
     deliveredAt: Date | null;
   },
-) {
-  await db
+): Promise<boolean> {
+  const result = await db
     .updateTable('webhook_deliveries')
     .set({
       state: r.state,
@@ -164,7 +169,10 @@ export async function recordDelivery(
       lease_until: null,
     })
     .where('id', '=', id)
-    .execute();
+    .where('state', '=', 'sending')
+    .where('lease_until', '=', claimedUntil)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function listDeliveryRows(

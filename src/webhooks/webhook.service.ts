@@ -5,9 +5,11 @@ import { newId, randomBase62, type Db, type DbExecutor } from '../db/index.js';
 import { createPinnedDispatcher, type EgressGuard } from '../egress/index.js';
 import { ApiError } from '../http/errors.js';
 import type { Vault } from '../secrets/index.js';
+import { mapLimit } from '../orders/order.x3.js';
 import {
   decideDelivery,
   defaultDeliveryPolicy,
+  deliveryLeaseMs,
   parseRetryAfter,
   type CreateWebhookBody,
   type DeliveryPolicy,
@@ -207,16 +209,21 @@ export async function processWebhookDeliveries(
 ): Promise<{ claimed: number; delivered: number; retrying: number; dead: number }> {
   const policy = deps.deliveryPolicy ?? defaultDeliveryPolicy;
   const now = opts.now ?? (deps.clock ? deps.clock() : new Date());
+  const limit = opts.limit ?? policy.batchSize;
+  // The lease covers the whole batch at the worst: no delivery of it is claimed twice while this
+  // pass runs, even when every endpoint takes its full timeout.
+  const claimedUntil = new Date(now.getTime() + deliveryLeaseMs(policy, limit));
   const claimed = await deps.db
     .transaction()
-    .execute((tx) => claimDueDeliveries(tx, now, new Date(now.getTime() + policy.leaseMs), opts.limit ?? 50));
+    .execute((tx) => claimDueDeliveries(tx, now, claimedUntil, limit));
   const tally = { claimed: claimed.length, delivered: 0, retrying: 0, dead: 0 };
   let earliestRetry: Date | null = null;
-  for (const d of claimed) {
+  // Side by side, a bounded number at a time: one slow endpoint does not hold up the others.
+  await mapLimit(claimed, policy.concurrency, async (d) => {
     const outcome = await deliverOnce(deps, d, policy);
     const attempts = d.attempts + 1;
     const decision = decideDelivery(outcome, { attempts, now, policy });
-    await recordDelivery(deps.db, d.id, {
+    const recorded = await recordDelivery(deps.db, d.id, claimedUntil, {
       state: decision.state,
       attempts,
       lastStatus: outcome.status,
@@ -224,6 +231,10 @@ export async function processWebhookDeliveries(
       nextAttemptAt: decision.nextAttemptAt,
       deliveredAt: decision.state === 'delivered' ? new Date() : null,
     });
+    if (!recorded) {
+      deps.log.warn({ deliveryId: d.id }, 'webhook delivery was claimed again while it was being sent');
+      return;
+    }
     if (decision.state === 'delivered') tally.delivered++;
     else if (decision.state === 'dead') {
       tally.dead++;
@@ -236,7 +247,7 @@ export async function processWebhookDeliveries(
       if (decision.nextAttemptAt && (!earliestRetry || decision.nextAttemptAt < earliestRetry))
         earliestRetry = decision.nextAttemptAt;
     }
-  }
+  });
   if (earliestRetry) await kickWebhookDelivery(deps, earliestRetry);
   return tally;
 }
@@ -287,6 +298,8 @@ async function deliverOnce(
       body,
       headersTimeout: policy.timeoutMs,
       bodyTimeout: policy.timeoutMs,
+      // The phase timeouts above each restart; this bounds the whole exchange, as the lease assumes.
+      signal: AbortSignal.timeout(policy.timeoutMs),
       maxRedirections: 0,
     } as Parameters<typeof request>[1]);
     await res.body.dump().catch(() => undefined);

@@ -68,8 +68,13 @@ export interface DeliveryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** One delivery's whole HTTP exchange, connect to last byte. */
   timeoutMs: number;
+  /** The shortest lease on claimed deliveries; the lease taken covers the batch (see `deliveryLeaseMs`). */
   leaseMs: number;
+  /** Deliveries claimed per pass, and how many of them are sent at once. */
+  batchSize: number;
+  concurrency: number;
 }
 
 export const defaultDeliveryPolicy: DeliveryPolicy = {
@@ -78,7 +83,22 @@ export const defaultDeliveryPolicy: DeliveryPolicy = {
   maxDelayMs: 6 * 3_600_000,
   timeoutMs: 10_000,
   leaseMs: 60_000,
+  batchSize: 32,
+  concurrency: 8,
 };
+
+/** Headroom per delivery beyond its HTTP deadline: the endpoint's DNS check, reads and the record. */
+const DELIVERY_OVERHEAD_MS = 5_000;
+
+/**
+ * A lease strictly longer than a pass over `claimed` deliveries can take when every one of them
+ * runs to its deadline, `concurrency` at a time: a claimed delivery is never claimed again while
+ * its sender lives.
+ */
+export function deliveryLeaseMs(policy: DeliveryPolicy, claimed = policy.batchSize): number {
+  const rounds = Math.ceil(Math.max(1, claimed) / Math.max(1, policy.concurrency));
+  return Math.max(policy.leaseMs, rounds * (policy.timeoutMs + DELIVERY_OVERHEAD_MS) + 30_000);
+}
 
 /** Network errors, 5xx, 408 and 429 are worth another try; other answers are final. */
 export function isRetryableStatus(status: number): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signWebhookPayload, verifyWebhookSignature } from './webhook.signature.js';
-import { decideDelivery, defaultDeliveryPolicy, parseRetryAfter } from './webhook.js';
+import { decideDelivery, defaultDeliveryPolicy, deliveryLeaseMs, parseRetryAfter } from './webhook.js';
 
 describe('webhook signatures', () => {
   const body = '{"id":"evt_1","type":"order.created"}';
@@ -66,5 +66,14 @@ describe('delivery decisions', () => {
     expect(parseRetryAfter(new Date(now.getTime() + 5000).toUTCString(), now)).toBe(5000);
     expect(parseRetryAfter('soon', now)).toBeNull();
     expect(parseRetryAfter(undefined, now)).toBeNull();
+  });
+});
+
+describe('delivery leases', () => {
+  it('outlasts a whole batch sent at the bound when every endpoint takes its full timeout', () => {
+    const p = defaultDeliveryPolicy;
+    const rounds = Math.ceil(p.batchSize / p.concurrency);
+    expect(deliveryLeaseMs(p)).toBeGreaterThan(rounds * p.timeoutMs);
+    expect(deliveryLeaseMs({ ...p, concurrency: 1 }, 50)).toBeGreaterThan(50 * p.timeoutMs);
   });
 });
