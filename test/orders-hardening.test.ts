@@ -320,4 +320,23 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
     await drainPending(f, [c]);
     expect((await f.call('DELETE', `/v1/connections/${c}`)).status).toBe(204);
   });
+
+  it('suggests from a cached, slim copy of the master and says when it was cut', async () => {
+    const ask = () =>
+      f.call('POST', `/v1/connections/${conn}/mappings/products/suggest`, {
+        products: [{ productCode: 'box-s-200' }],
+      });
+    const first = await ask();
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.data[0].suggestions[0]).toMatchObject({
+      itemRef: 'BOX-S-200',
+      reason: 'normalized_code',
+    });
+    expect(first.body.truncated).toBe(false);
+    await fetch(`${f.simulator.url}/__sim/requests`, { method: 'DELETE' });
+    const second = await ask();
+    expect(second.body).toEqual(first.body);
+    // The second answer came from the cache: X3 was not asked for its items again.
+    expect((await simRequests(f)).filter((r) => r.path.includes('/ITMMASTER'))).toHaveLength(0);
+  });
 });

@@ -203,7 +203,7 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
         tags: TAGS,
         summary: 'Suggest X3 items for product codes, ranked by score',
         description:
-          'Scores: 1.0 exact code, 0.9 same code ignoring case and separators, below that similarity of code and name (trigrams and shared words). Only active, sold items are suggested.',
+          'Scores: 1.0 exact code, 0.9 same code ignoring case and separators, below that similarity of code and name (trigrams and shared words). Only active, sold items are suggested. The item list is read from X3 once a minute at most per connection; `truncated` says when it held more than the 100,000 records compared.',
         params: idParams,
         body: productSuggestBodySchema,
         response: { 200: productSuggestResponseSchema, ...errorResponses(400, 401, 404, 502) },
@@ -211,7 +211,7 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
     },
     async (request) => {
       const x3 = await x3For(request.auth.environmentId, request.params.id);
-      return { data: await service.suggestProducts(x3, request.body.products, request.body.limit) };
+      return service.suggestProductMappings(x3, request.body.products, request.body.limit);
     },
   );
   api.post(
@@ -229,7 +229,7 @@ export async function mappingRoutes(api: ApiInstance, deps: AppDeps): Promise<vo
     },
     async (request) => {
       const x3 = await x3For(request.auth.environmentId, request.params.id);
-      return { data: await service.suggestCustomers(x3, request.body.customers, request.body.limit) };
+      return service.suggestCustomerMappings(x3, request.body.customers, request.body.limit);
     },
   );
 }

@@ -162,51 +162,123 @@ function decodeMappingCursor(cursor: string): string {
   return key;
 }
 
-/** Reads a whole X3 list once; suggestions compare against every record. */
-async function collect<T>(it: AsyncIterable<T>, max = 100_000): Promise<T[]> {
-  const out: T[] = [];
-  for await (const r of it) {
-    out.push(r);
-    if (out.length >= max) break;
-  }
-  return out;
+/** How many X3 records suggestions compare against at most; past it the answer says `truncated`. */
+export const SUGGEST_MAX_CANDIDATES = 100_000;
+const MASTER_TTL_MS = 60_000;
+
+interface Master {
+  candidates: SuggestionCandidate[];
+  truncated: boolean;
 }
 
-export async function suggestProducts(
+/**
+ * The slim copy of an X3 master list that scoring needs (code and name of the records that may
+ * be suggested), read as a stream so the full records (and their raw payloads) are dropped as
+ * they come. Kept per client for a minute, one read at a time: a mapping screen asks many times.
+ */
+const masters = new WeakMap<object, Map<string, { at: number; master: Promise<Master> }>>();
+
+function cachedMaster(
+  x3: OrdersX3,
+  kind: 'items' | 'customers',
+  read: () => Promise<Master>,
+  ttlMs = MASTER_TTL_MS,
+): Promise<Master> {
+  let perClient = masters.get(x3);
+  if (!perClient) masters.set(x3, (perClient = new Map()));
+  const hit = perClient.get(kind);
+  if (hit && Date.now() - hit.at < ttlMs) return hit.master;
+  const master = read();
+  const entry = { at: Date.now(), master };
+  perClient.set(kind, entry);
+  // A failed read is not kept: the next request reads again.
+  master.catch(() => {
+    if (perClient.get(kind) === entry) perClient.delete(kind);
+  });
+  return master;
+}
+
+async function slimList<T>(
+  records: AsyncIterable<T>,
+  keep: (r: T) => SuggestionCandidate | null,
+  max: number,
+): Promise<Master> {
+  const candidates: SuggestionCandidate[] = [];
+  for await (const r of records) {
+    if (candidates.length >= max) return { candidates, truncated: true };
+    const c = keep(r);
+    if (c) candidates.push(c);
+  }
+  return { candidates, truncated: false };
+}
+
+/** Suggestions for each product code, and whether the item master was cut. */
+export async function suggestProductMappings(
   x3: OrdersX3,
   products: Array<{ productCode: string; name?: string | undefined }>,
   limit: number,
+  opts: { maxCandidates?: number } = {},
 ) {
-  // Inactive and unsold items cannot be ordered, so they are never suggested.
-  const items = (await collect(x3.items.list({}))).filter((i) => i.active !== false && i.sellable !== false);
-  const candidates: SuggestionCandidate[] = items.map((i) => ({ code: i.ref, name: i.description ?? null }));
-  return products.map((p) => ({
-    productCode: p.productCode,
-    suggestions: rankCandidates({ code: p.productCode, name: p.name }, candidates, { limit }).map((s) => ({
-      itemRef: s.code,
-      description: s.name,
-      score: s.score,
-      reason: s.reason,
+  const master = await cachedMaster(x3, 'items', () =>
+    slimList(
+      x3.items.list({}),
+      // Inactive and unsold items cannot be ordered, so they are never suggested.
+      (i) =>
+        i.active !== false && i.sellable !== false ? { code: i.ref, name: i.description ?? null } : null,
+      opts.maxCandidates ?? SUGGEST_MAX_CANDIDATES,
+    ),
+  );
+  return {
+    data: products.map((p) => ({
+      productCode: p.productCode,
+      suggestions: rankCandidates({ code: p.productCode, name: p.name }, master.candidates, { limit }).map(
+        (s) => ({
+          itemRef: s.code,
+          description: s.name,
+          score: s.score,
+          reason: s.reason,
+        }),
+      ),
     })),
-  }));
+    truncated: master.truncated,
+  };
 }
 
-export async function suggestCustomers(
+/** Suggestions for each customer account, and whether the customer master was cut. */
+export async function suggestCustomerMappings(
   x3: OrdersX3,
   customers: Array<{ customerAccount: string; name?: string | undefined }>,
   limit: number,
+  opts: { maxCandidates?: number } = {},
 ) {
-  const all = (await collect(x3.customers.list({}))).filter((c) => c.active !== false);
-  const candidates: SuggestionCandidate[] = all.map((c) => ({ code: c.code, name: c.name ?? null }));
-  return customers.map((c) => ({
-    customerAccount: c.customerAccount,
-    suggestions: rankCandidates({ code: c.customerAccount, name: c.name }, candidates, { limit }).map(
-      (s) => ({
+  const master = await cachedMaster(x3, 'customers', () =>
+    slimList(
+      x3.customers.list({}),
+      (c) => (c.active !== false ? { code: c.code, name: c.name ?? null } : null),
+      opts.maxCandidates ?? SUGGEST_MAX_CANDIDATES,
+    ),
+  );
+  return {
+    data: customers.map((c) => ({
+      customerAccount: c.customerAccount,
+      suggestions: rankCandidates({ code: c.customerAccount, name: c.name }, master.candidates, {
+        limit,
+      }).map((s) => ({
         customerCode: s.code,
         name: s.name,
         score: s.score,
         reason: s.reason,
-      }),
-    ),
-  }));
+      })),
+    })),
+    truncated: master.truncated,
+  };
+}
+
+/** The suggestions alone (the CLI demo's shape). */
+export async function suggestProducts(...args: Parameters<typeof suggestProductMappings>) {
+  return (await suggestProductMappings(...args)).data;
+}
+
+export async function suggestCustomers(...args: Parameters<typeof suggestCustomerMappings>) {
+  return (await suggestCustomerMappings(...args)).data;
 }

@@ -107,7 +107,14 @@ export const suggestionReasonSchema = z.enum([
 ]);
 export type SuggestionReason = z.infer<typeof suggestionReasonSchema>;
 
+const truncated = z
+  .boolean()
+  .describe(
+    'True when X3 held more records than suggestions compare against (100,000): some may be missing.',
+  );
+
 export const productSuggestResponseSchema = z.object({
+  truncated,
   data: z.array(
     z.object({
       productCode: z.string(),
@@ -123,6 +130,7 @@ export const productSuggestResponseSchema = z.object({
   ),
 });
 export const customerSuggestResponseSchema = z.object({
+  truncated,
   data: z.array(
     z.object({
       customerAccount: z.string(),

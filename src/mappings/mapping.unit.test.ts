@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import type { OrdersX3 } from '../orders/order.x3.js';
+import { suggestProductMappings } from './mapping.service.js';
 import { normalizeCode, rankCandidates, scoreCandidate, trigramSimilarity } from './mapping.suggest.js';
 import { parseCsv, readMappingCsv, writeCsv, CsvError } from './mapping.csv.js';
 
@@ -81,5 +83,32 @@ describe('mapping CSV', () => {
       }),
     );
     expect(writeCsv(['a'], [['=SUM(A1)']])).toContain(`"'=SUM(A1)"`);
+  });
+});
+
+describe('suggestions from the X3 master', () => {
+  const items = (n: number) => ({
+    async *list() {
+      for (let i = 0; i < n; i++)
+        yield { ref: `ITEM-${i}`, description: `Item ${i}`, active: true, sellable: true };
+    },
+  });
+
+  it('says when the master was cut at the candidate limit, and not otherwise', async () => {
+    const cut = await suggestProductMappings(
+      { items: items(10) } as unknown as OrdersX3,
+      [{ productCode: 'ITEM-1' }],
+      1,
+      { maxCandidates: 5 },
+    );
+    expect(cut.truncated).toBe(true);
+    expect(cut.data[0]!.suggestions[0]).toMatchObject({ itemRef: 'ITEM-1', score: 1 });
+    const whole = await suggestProductMappings(
+      { items: items(5) } as unknown as OrdersX3,
+      [{ productCode: 'ITEM-4' }],
+      1,
+      { maxCandidates: 5 },
+    );
+    expect(whole.truncated).toBe(false);
   });
 });
