@@ -27,13 +27,6 @@ describe.each(testBackends)('quote → order hardening on %s', (kind) => {
   const qid = (label: string) => `${kind.slice(0, 2)}-${label}-${++run}`;
   const accept = (quoteId: string, body: unknown = quoteBody(), connection = conn) =>
     f.call('POST', `/v1/connections/${connection}/quotes/${quoteId}/accept`, body);
-  const postsFor = async (quoteId: string) =>
-    (await simRequests(f)).filter(
-      (r) =>
-        r.method === 'POST' &&
-        r.path.includes('/SORDER') &&
-        JSON.stringify((r as { body?: unknown }).body ?? '').includes(quoteId),
-    ).length;
   const ordersFor = async (quoteId: string) => (await simOrders(f)).filter((o) => o.CUSORDREF === quoteId);
   const sql = async (text: string, values?: unknown[]) =>
     (await f.store.executeSql(text, values)).rows as any[];
