@@ -201,7 +201,8 @@ describe('graceful stop', () => {
     });
     // A store the app does not own: nothing but the server's draining can hold stop() back.
     const store = await openTestStore('pglite');
-    const app = await createApp(testConfig({ logLevel: 'info' }), { store, logStream });
+    // Debug level: the "incoming request" line tells that the request reached the server.
+    const app = await createApp(testConfig({ logLevel: 'debug' }), { store, logStream });
     const url = await app.start();
     let release!: () => void;
     try {

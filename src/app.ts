@@ -11,6 +11,7 @@ import { openStore, type Store } from './db/index.js';
 import { createEgressGuard } from './egress/index.js';
 import { registerAuth } from './http/auth.js';
 import { registerJsonBodyParser } from './http/json-body.js';
+import { OneLineRequestLog } from './http/request-log.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { operationsRoutes } from './http/operations.routes.js';
@@ -116,6 +117,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
     const server = Fastify({
       loggerInstance: log as FastifyBaseLogger,
+      logController: new OneLineRequestLog(),
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       requestIdHeader: false,
       genReqId: (req) => {

@@ -31,27 +31,77 @@ export const SECRET_FIELDS = [
   'connectionString',
 ];
 
-// pino's redaction takes explicit paths (one wildcard level each), so spell out a few depths.
-function redactPaths(): string[] {
-  const paths: string[] = [];
-  for (const field of SECRET_FIELDS) {
-    const key = /^[A-Za-z_$][\w$]*$/.test(field) ? field : `["${field}"]`;
-    const join = (prefix: string) => (key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`);
-    paths.push(key.startsWith('[') ? key : field);
-    paths.push(join('*'), join('*.*'), join('*.*.*'));
+const SECRET_KEYS = new Set(SECRET_FIELDS.map((f) => f.toLowerCase()));
+const CENSOR = '[redacted]';
+// Deep enough for any object this code logs (request, connection, X3 call details); past it
+// whole subtrees are replaced rather than walked.
+const MAX_DEPTH = 6;
+
+function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase());
+}
+
+/**
+ * Returns `value` with every secret-named field censored, at any depth, copying only the
+ * objects on the way to a secret: a log object without secrets is returned as it is, so the
+ * common case costs one walk and no allocation. (pino's own `redact` takes explicit paths, and
+ * a wildcard path per field and depth made every log line several times dearer.)
+ */
+export function scrubSecrets(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const clean = scrubSecrets(item, depth + 1);
+      if (clean !== item) (copy ??= value.slice())[i] = clean;
+    }
+    return copy ?? value;
   }
-  paths.push('req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]');
-  return paths;
+  if (value instanceof Date || Buffer.isBuffer(value)) return value;
+  let copy: Record<string, unknown> | null = null;
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const item = source[key];
+    const clean =
+      isSecretKey(key) && item !== undefined && item !== null ? CENSOR : scrubSecrets(item, depth + 1);
+    if (clean !== item) {
+      if (!copy) {
+        // An error stays an error (same prototype, message and stack) for pino's serializer.
+        copy =
+          value instanceof Error
+            ? Object.assign(
+                Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>,
+                source,
+                {
+                  message: value.message,
+                  stack: value.stack,
+                },
+              )
+            : { ...source };
+      }
+      copy[key] = clean;
+    }
+  }
+  return copy ?? value;
 }
 
 export function createLogger(options: { level: string; stream?: Writable; name?: string }): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       name: options.name ?? 'x3bridge',
-      redact: { paths: redactPaths(), censor: '[redacted]' },
+      formatters: { log: (object) => scrubSecrets(object) as Record<string, unknown> },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.stream ?? process.stdout,
   );
+  // Child bindings do not pass through formatters.log; children inherit `child` from their
+  // parent, so scrubbing here covers every descendant.
+  const child = logger.child;
+  logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, scrubSecrets(bindings) as typeof bindings, childOptions);
+  } as typeof logger.child;
+  return logger;
 }

@@ -32,3 +32,36 @@ describe('logger redaction', () => {
     expect(text).toContain('[redacted]');
   });
 });
+
+describe('secret scrubbing', () => {
+  it('reaches deeper than a few levels, in arrays, errors and child bindings', () => {
+    const { lines, log } = capture();
+    const err = Object.assign(new Error('token endpoint said no'), { request: { password: 'SECRET1' } });
+    log.child({ connection: { auth: { clientSecret: 'SECRET2' } } }).warn(
+      {
+        a: { b: { c: { d: { apiKey: 'SECRET3' } } } },
+        list: [{ Authorization: 'Basic SECRET4' }, 'plain'],
+        err,
+      },
+      'deep secrets',
+    );
+    const text = lines.join('');
+    for (let i = 1; i <= 4; i++) expect(text).not.toContain(`SECRET${i}`);
+    expect(text).toContain('token endpoint said no');
+    expect(text).toContain('plain');
+    expect(JSON.parse(text).err.stack).toMatch(/token endpoint said no/);
+    expect(JSON.parse(text).err.type).toBe('Error');
+  });
+
+  it('leaves an object without secrets untouched (no copy)', async () => {
+    const { scrubSecrets } = await import('./logger.js');
+    const object = { method: 'GET', url: '/v1/connections', nested: { statusCode: 200, list: [1, 2] } };
+    expect(scrubSecrets(object)).toBe(object);
+    const withSecret = { outer: { token: 't' }, keep: { same: true } };
+    const scrubbed = scrubSecrets(withSecret) as typeof withSecret;
+    expect(scrubbed).not.toBe(withSecret);
+    expect(scrubbed.outer.token).toBe('[redacted]');
+    expect(scrubbed.keep).toBe(withSecret.keep);
+    expect(withSecret.outer.token).toBe('t');
+  });
+});
