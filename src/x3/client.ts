@@ -118,7 +118,14 @@ export function createX3Client(options: X3ClientOptions): X3Client {
     const tokenUrl = new URL(
       a.tokenUrl ?? `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}/oauth2/token`,
     );
-    auth = createClientCredentialsAuth(a, tokenUrl, transport.tokenPost, clock, limits.authCooldownMs);
+    auth = createClientCredentialsAuth(
+      a,
+      tokenUrl,
+      transport.tokenPost,
+      clock,
+      limits.authCooldownMs,
+      options.hooks?.sharedTokens,
+    );
   } else if (a.type === 'connected_app') {
     auth = createConnectedAppAuth(a, clock);
   } else {

@@ -8,6 +8,7 @@ export type {
   X3Logger,
   X3RequestEvent,
   X3ResponseEvent,
+  X3SlotRelease,
 } from './options.js';
 export type {
   X3AuthOptions,
@@ -15,6 +16,8 @@ export type {
   ConnectedAppAuth,
   BasicAuth,
   Clock,
+  SharedToken,
+  X3SharedTokens,
 } from './auth/types.js';
 export * from './errors.js';
 export { w, WhereExpr, WhereOperand, LikePattern, DateOnly, allOf, literal } from './sdata/where.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Dispatcher } from 'undici';
-import type { Clock, X3AuthOptions } from './auth/types.js';
+import type { Clock, X3AuthOptions, X3SharedTokens } from './auth/types.js';
 import { X3InvalidInputError } from './errors.js';
 
 export interface X3Limits {
@@ -48,10 +48,26 @@ export interface X3ResponseEvent extends X3RequestEvent {
   error?: string;
 }
 
-/** Observability hooks, called once per HTTP exchange (retries and replays included). */
+/** Releases a call slot taken by `X3Hooks.acquireSlot`; called once, whatever the outcome. */
+export type X3SlotRelease = () => void;
+
+/**
+ * Hooks into the client. `onRequest`/`onResponse` observe each HTTP exchange (retries and
+ * replays included). `acquireSlot` and `sharedTokens` let several clients of one X3 folder
+ * (in several processes, say) share the concurrency cap and the token; without them the cap
+ * and the token belong to this client alone.
+ */
 export interface X3Hooks {
   onRequest?: (event: X3RequestEvent) => void;
   onResponse?: (event: X3ResponseEvent) => void;
+  /**
+   * Taken for each call once the client's own cap admits it, and released when the call ends
+   * (token request and 401 replay included). May reject, typically with X3UnavailableError
+   * when no slot frees up in time; the call is then not sent.
+   */
+  acquireSlot?: () => Promise<X3SlotRelease>;
+  /** Where a client_credentials token is looked up before minting one (other auth modes mint locally). */
+  sharedTokens?: X3SharedTokens;
 }
 
 /** A pino-compatible subset. */

@@ -207,7 +207,11 @@ export class Transport {
       }
       return interpretAnswer({ folder: this.#o.folder, now: this.#o.clock.now() }, method, url, answer, kind);
     };
-    return this.#bulkhead.execute(run).catch((error: unknown) => {
+    const acquireSlot = this.#o.hooks.acquireSlot;
+    // Without the hook the call runs exactly as before: no extra promise on the hot path.
+    const admitted =
+      acquireSlot === undefined ? run : () => acquireSlot().then((release) => run().finally(release));
+    return this.#bulkhead.execute(admitted).catch((error: unknown) => {
       if (error instanceof BulkheadRejectedError) {
         throw new X3UnavailableError('Too many X3 calls are waiting on this connection; try again shortly.', {
           method,

@@ -1,6 +1,6 @@
 import { X3AuthError, X3ProtocolError } from '../errors.js';
 import { TokenCache } from './token-cache.js';
-import type { AuthStrategy, ClientCredentialsAuth, Clock } from './types.js';
+import type { AuthStrategy, ClientCredentialsAuth, Clock, X3SharedTokens } from './types.js';
 
 /** What this strategy needs to reach the token endpoint; the transport retries 429/5xx. */
 export type TokenPost = (
@@ -34,7 +34,8 @@ function oauthError(body: unknown): { error?: string; description?: string } {
 
 /**
  * OAuth2 client_credentials (RFC 6749 §4.4). Tokens are reused until
- * `expiresAt − min(60 s, lifetime / 10)`; a refused client fails fast for `cooldownMs`.
+ * `expiresAt − min(60 s, lifetime / 10)`; a refused client fails fast for `cooldownMs`. With
+ * `shared`, the token is minted once for every holder of the cache, not once per client.
  */
 export function createClientCredentialsAuth(
   options: ClientCredentialsAuth,
@@ -42,6 +43,7 @@ export function createClientCredentialsAuth(
   post: TokenPost,
   clock: Clock,
   cooldownMs: number,
+  shared?: X3SharedTokens,
 ): AuthStrategy & { cache: TokenCache } {
   const method = options.tokenEndpointAuthMethod ?? 'client_secret_basic';
   const clientHeader = basicClientHeader(options.clientId, options.clientSecret);
@@ -96,6 +98,7 @@ export function createClientCredentialsAuth(
     clock,
     refreshMarginMs: (lifetime) => Math.min(MAX_MARGIN_MS, lifetime / 10),
     failureCooldownMs: cooldownMs,
+    ...(shared === undefined ? {} : { shared }),
   });
 
   return {

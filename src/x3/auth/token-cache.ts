@@ -1,4 +1,4 @@
-import type { Clock } from './types.js';
+import type { Clock, SharedToken, X3SharedTokens } from './types.js';
 
 export interface MintedToken {
   value: string;
@@ -13,6 +13,8 @@ export interface TokenCacheOptions {
   refreshMarginMs: (lifetimeMs: number) => number;
   /** After a failed mint, calls fail fast with the same error for this long. */
   failureCooldownMs: number;
+  /** Asked instead of minting when the cached token is missing or due for refresh. */
+  shared?: X3SharedTokens;
 }
 
 /**
@@ -25,13 +27,15 @@ export class TokenCache {
   #token: { value: string; refreshAt: number } | undefined;
   #inFlight: Promise<string> | undefined;
   #failure: { error: unknown; until: number } | undefined;
+  /** The token X3 last refused: the shared cache must not hand it back. */
+  #refused: string | undefined;
   #mints = 0;
 
   constructor(options: TokenCacheOptions) {
     this.#options = options;
   }
 
-  /** Number of mints started (for tests and metrics). */
+  /** Number of mints started by this cache (for tests and metrics). */
   get mints(): number {
     return this.#mints;
   }
@@ -49,16 +53,14 @@ export class TokenCache {
     if (this.#failure !== undefined && now < this.#failure.until) return Promise.reject(this.#failure.error);
     this.#failure = undefined;
     this.#token = undefined;
-    this.#mints += 1;
-    const mint = this.#options
-      .mint()
+    const shared = this.#options.shared;
+    const refused = this.#refused;
+    const mint = (
+      shared === undefined ? this.#mint() : shared.obtain({ now, refused, mint: () => this.#mint() })
+    )
       .then((token) => {
-        const issuedAt = this.#options.clock.now();
-        const lifetime = Math.max(0, token.expiresAt - issuedAt);
-        this.#token = {
-          value: token.value,
-          refreshAt: token.expiresAt - this.#options.refreshMarginMs(lifetime),
-        };
+        this.#token = { value: token.value, refreshAt: token.refreshAt };
+        if (this.#refused === refused) this.#refused = undefined;
         return token.value;
       })
       .catch((error: unknown) => {
@@ -72,11 +74,20 @@ export class TokenCache {
     return mint;
   }
 
+  async #mint(): Promise<SharedToken> {
+    this.#mints += 1;
+    const token = await this.#options.mint();
+    const lifetime = Math.max(0, token.expiresAt - this.#options.clock.now());
+    return { ...token, refreshAt: token.expiresAt - this.#options.refreshMarginMs(lifetime) };
+  }
+
   /**
    * Drops `value` if it is still the cached token. A caller holding an older token that another
    * caller already replaced changes nothing, so a burst of 401s costs one mint, not one each.
    */
   invalidate(value: string): void {
-    if (this.#token?.value === value) this.#token = undefined;
+    if (this.#token?.value !== value) return;
+    this.#token = undefined;
+    this.#refused = value;
   }
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { basicClientHeader } from './client-credentials.js';
 import { createConnectedAppAuth } from './connected-app.js';
 import { createBasicAuth } from './basic.js';
-import { TokenCache } from './token-cache.js';
+import { TokenCache, type MintedToken } from './token-cache.js';
+import type { SharedToken, X3SharedTokens } from './types.js';
 
 function manualClock(start = 1_000_000) {
   let now = start;
@@ -137,5 +138,69 @@ describe('auth strategies', () => {
     expect(() =>
       createBasicAuth({ type: 'basic', user: 'u', password: 'p' }, new URL('http://127.0.0.1:8124')),
     ).not.toThrow();
+  });
+});
+
+/** Another process's view of one shared cache: a lock and a slot, as a database would give. */
+function sharedStore(): X3SharedTokens & { stored: SharedToken | undefined } {
+  let lock: Promise<unknown> = Promise.resolve();
+  const store: X3SharedTokens & { stored: SharedToken | undefined } = {
+    stored: undefined,
+    obtain({ now, refused, mint }) {
+      const turn = lock.then(async () => {
+        const s = store.stored;
+        if (s !== undefined && now < s.refreshAt && s.value !== refused) return s;
+        store.stored = await mint();
+        return store.stored;
+      });
+      lock = turn.catch(() => undefined);
+      return turn;
+    },
+  };
+  return store;
+}
+
+describe('TokenCache with a shared cache', () => {
+  const options = (clock: { now(): number }, shared: X3SharedTokens, mint: () => Promise<MintedToken>) => ({
+    clock,
+    refreshMarginMs: (l: number) => Math.min(60_000, l / 10),
+    failureCooldownMs: 0,
+    shared,
+    mint,
+  });
+
+  it('mints once for every cache sharing it, and refreshes where the minter said', async () => {
+    const clock = manualClock();
+    const shared = sharedStore();
+    let n = 0;
+    const mint = async () => ({ value: `t${++n}`, expiresAt: clock.now() + 300_000 });
+    const a = new TokenCache(options(clock, shared, mint));
+    const b = new TokenCache(options(clock, shared, mint));
+    expect(await Promise.all([a.get(), b.get(), a.get(), b.get()])).toEqual(['t1', 't1', 't1', 't1']);
+    expect(n).toBe(1);
+    expect(a.mints + b.mints).toBe(1);
+    // b took t1 later in its life; it still refreshes at the instant the minter chose.
+    clock.advance(269_999);
+    expect(await b.get()).toBe('t1');
+    clock.advance(1);
+    expect(await b.get()).toBe('t2');
+    expect(await a.get()).toBe('t2');
+    expect(n).toBe(2);
+  });
+
+  it('replaces a refused token once, whichever caches saw the 401', async () => {
+    const clock = manualClock();
+    const shared = sharedStore();
+    let n = 0;
+    const mint = async () => ({ value: `t${++n}`, expiresAt: clock.now() + 300_000 });
+    const caches = Array.from({ length: 3 }, () => new TokenCache(options(clock, shared, mint)));
+    for (const c of caches) expect(await c.get()).toBe('t1');
+    for (const c of caches) c.invalidate('t1');
+    expect(await Promise.all(caches.map((c) => c.get()))).toEqual(['t2', 't2', 't2']);
+    expect(n).toBe(2);
+    // A late 401 for the old token changes nothing.
+    caches[0]!.invalidate('t1');
+    expect(await caches[0]!.get()).toBe('t2');
+    expect(n).toBe(2);
   });
 });

@@ -47,3 +47,30 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** A bearer token with the instant after which it should no longer be handed out. */
+export interface SharedToken {
+  value: string;
+  /** Absolute expiry, in the clock's milliseconds. */
+  expiresAt: number;
+  /** Absolute instant from which a fresh token should be minted (before `expiresAt`). */
+  refreshAt: number;
+}
+
+/**
+ * A token cache shared with other holders of the same credentials (other processes, say),
+ * so that they mint one token between them instead of one each. The client's own cache stays
+ * in front of it: this is asked only when the client has no fresh token.
+ */
+export interface X3SharedTokens {
+  /**
+   * Returns the shared token when it is fresh at `now` and is not `refused` (the token X3 just
+   * answered 401 to); otherwise runs `mint` with no other holder minting at the same time,
+   * keeps the result for the others and returns it. Errors of `mint` reach the caller as is.
+   */
+  obtain(request: {
+    now: number;
+    refused: string | undefined;
+    mint: () => Promise<SharedToken>;
+  }): Promise<SharedToken>;
+}
