@@ -735,30 +735,6 @@ export async function processPendingQuotes(
   };
 }
 
-/** Starts the retry worker and the sweep that catches quotes whose job was lost. */
-export async function registerOrderJobs(deps: OrderDeps & { jobs: { boss: PgBoss } }): Promise<void> {
-  const boss = deps.jobs.boss;
-  await boss.createQueue(ORDER_ATTEMPT_QUEUE);
-  await boss.createQueue(ORDER_SWEEP_QUEUE);
-  await boss.work<{ v: number; connectionId: string; quoteId: string; environmentId: string }>(
-    ORDER_ATTEMPT_QUEUE,
-    async (jobs) => {
-      for (const job of jobs) {
-        const d = job.data;
-        await attemptQuote(
-          deps,
-          { connectionId: d.connectionId, quoteId: d.quoteId },
-          { environmentId: d.environmentId },
-        );
-      }
-    },
-  );
-  await boss.work(ORDER_SWEEP_QUEUE, async () => {
-    await processPendingQuotes(deps);
-  });
-  await boss.schedule(ORDER_SWEEP_QUEUE, '* * * * *');
-}
-
 export async function getQuote(deps: Pick<OrderDeps, 'db'>, key: QuoteKey) {
   const row = await findQuote(deps.db, key);
   if (!row) throw new ApiError(404, 'not_found', `No quote ${key.quoteId} on this connection`);

@@ -316,15 +316,6 @@ async function deliverOnce(
   }
 }
 
-export async function registerWebhookJobs(deps: WebhookDeps & { jobs: { boss: PgBoss } }): Promise<void> {
-  const boss = deps.jobs.boss;
-  await boss.createQueue(WEBHOOK_DELIVER_QUEUE);
-  await boss.work(WEBHOOK_DELIVER_QUEUE, async () => {
-    await processWebhookDeliveries(deps);
-  });
-  await boss.schedule(WEBHOOK_DELIVER_QUEUE, '* * * * *', { v: 1 });
-}
-
 function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
 }
