@@ -3,6 +3,7 @@ import type { AppConfig } from '../config.js';
 import type { Db } from '../db/index.js';
 import { createEgressGuard } from '../egress/index.js';
 import { ApiError } from '../http/errors.js';
+import { createScaleoutCoordination, type ScaleoutCoordination } from '../scaleout/index.js';
 import type { Vault } from '../secrets/index.js';
 import type { X3Client } from '../x3/index.js';
 import type { X3Logger } from '../x3/options.js';
@@ -36,6 +37,11 @@ export interface ConnectionClientsOptions {
    * this process apply at once (they invalidate); other processes see them within this time.
    */
   rowTtlMs?: number;
+  /**
+   * Shares each connection's call cap and token with the other processes on the same Postgres.
+   * Default: built on `db` (inactive on the embedded database); null: this process only.
+   */
+  coordination?: ScaleoutCoordination | null;
 }
 
 interface Entry {
@@ -55,6 +61,12 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
   const rowTtlMs = options.rowTtlMs ?? 2_000;
   type Found = NonNullable<Awaited<ReturnType<typeof findConnectionWithSecret>>> & { fingerprint: string };
   const rows = new Map<string, { found: Found; until: number }>();
+  const coordination =
+    options.coordination === undefined
+      ? createScaleoutCoordination(options.db, options.vault, {
+          ...(options.access.logger ? { logger: options.access.logger } : {}),
+        })
+      : options.coordination;
 
   async function findRow(environmentId: string, connectionId: string): Promise<Found | null> {
     const rowKey = `${environmentId}\u0000${connectionId}`;
@@ -83,9 +95,12 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
     // Decrypted here, handed to the client, and dropped: never stored, logged or returned.
     const auth = JSON.parse(options.vault.open(sealed, connection.id)) as AuthInput;
     try {
+      const shared = await coordination?.hooksFor(connection, sealed);
       return await openX3Client(
         { baseUrl: connection.baseUrl, folder: connection.folder, auth, settings: connection.settings },
         options.access,
+        'serve',
+        shared,
       );
     } catch (err) {
       throw egressToApiError(err) ?? err;
@@ -133,6 +148,7 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
       const entries = [...cache.values()];
       cache.clear();
       rows.clear();
+      coordination?.close();
       await Promise.all(entries.map((e) => e.opened.then((o) => o.close()).catch(() => undefined)));
     },
   };
