@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Badge, Empty, Spinner } from './components/common';
 import { ApiKeyPage } from './pages/ApiKeyPage';
+import { ConnectionEditPage } from './pages/ConnectionEditPage';
 import { ConnectionWizard } from './pages/ConnectionWizard';
 import { ConnectionsPage } from './pages/ConnectionsPage';
 import { MappingsPage } from './pages/MappingsPage';
 import { OrderDetailPage } from './pages/OrderDetailPage';
 import { OrdersPage } from './pages/OrdersPage';
 import { RecordsPage } from './pages/RecordsPage';
+import { WebhooksPage } from './pages/WebhooksPage';
 import { href, navigate, useRoute, type Route } from './router';
 import { SessionProvider, readStoredKey, storeKey, takeKeyFromHash, useSession } from './session';
 
@@ -61,7 +63,12 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
 
   const cid = routeConnection ?? currentConnectionId;
   const current = connections?.find((c) => c.id === cid) ?? null;
-  const section = route.name === 'order' ? 'orders' : route.name === 'wizard' ? 'connections' : route.name;
+  const section =
+    route.name === 'order'
+      ? 'orders'
+      : route.name === 'wizard' || route.name === 'connection'
+        ? 'connections'
+        : route.name;
 
   const navItems: { id: string; label: string; to: Route | null }[] = [
     { id: 'connections', label: 'Connections', to: { name: 'connections' } },
@@ -76,6 +83,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       label: 'Records',
       to: cid ? { name: 'records', connectionId: cid, resource: 'customers' } : null,
     },
+    { id: 'webhooks', label: 'Webhooks', to: { name: 'webhooks', webhookId: null } },
   ];
 
   function switchConnection(id: string) {
@@ -83,7 +91,8 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
     if (route.name === 'mappings') navigate({ ...route, connectionId: id });
     else if (route.name === 'orders' || route.name === 'order')
       navigate({ name: 'orders', connectionId: id });
-    else if (route.name === 'records') navigate({ ...route, connectionId: id });
+    else if (route.name === 'records' || route.name === 'connection')
+      navigate({ ...route, connectionId: id });
   }
 
   return (
@@ -166,6 +175,10 @@ function Page({ route }: { route: Route }) {
       return <ConnectionsPage />;
     case 'wizard':
       return <ConnectionWizard />;
+    case 'connection':
+      return <ConnectionEditPage connectionId={route.connectionId} />;
+    case 'webhooks':
+      return <WebhooksPage webhookId={route.webhookId} />;
     case 'mappings':
       return <MappingsPage connectionId={route.connectionId} kind={route.kind} />;
     case 'orders':
@@ -189,6 +202,10 @@ function titleOf(route: Route): string {
   switch (route.name) {
     case 'wizard':
       return 'New connection';
+    case 'connection':
+      return 'Edit connection';
+    case 'webhooks':
+      return 'Webhooks';
     case 'mappings':
       return 'Code mapping';
     case 'orders':

@@ -76,8 +76,29 @@ export interface Connection {
   auth?: { type: AuthType; clientIdHint?: string | null } | null;
   lastCheckedAt?: string | null;
   lastError?: ConnectionLastError | null;
+  settings?: ConnectionSettingsView | null;
   createdAt?: string | null;
   updatedAt?: string | null;
+}
+
+/** What PATCH /v1/connections/{id} takes: only the fields being changed. */
+export interface ConnectionPatch {
+  name?: string;
+  /** null clears it. */
+  externalId?: string | null;
+  baseUrl?: string;
+  folder?: string;
+  auth?: ConnectionAuthInput;
+}
+
+export interface ConnectionSettingsView {
+  timeoutMs?: number;
+  concurrency?: number;
+  tokenUrl?: string;
+  scope?: string;
+  tokenEndpointAuthMethod?: string;
+  audience?: string;
+  lifetimeSeconds?: number;
 }
 
 export type CheckStepName = 'token' | 'test_read' | (string & {});
@@ -163,6 +184,46 @@ export interface Quote {
 
 export interface QuoteDetail extends Quote {
   attempts?: QuoteAttempt[];
+}
+
+// ---- webhooks ----------------------------------------------------------------------------
+
+export const webhookEventTypes = ['order.created', 'order.failed', 'connection.status_changed'] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  description: string | null;
+  createdAt: string;
+}
+
+/** Only the create answer carries the signing secret. */
+export interface CreatedWebhook extends Webhook {
+  secret: string;
+}
+
+export interface WebhookInput {
+  url: string;
+  events: WebhookEventType[];
+  description?: string;
+}
+
+export type DeliveryState = 'pending' | 'sending' | 'delivered' | 'dead';
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  state: DeliveryState;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
 }
 
 // ---- X3 models (docs/x3-objects.md) -------------------------------------------------------
@@ -361,10 +422,17 @@ export function createApiClient(opts: ApiClientOptions) {
     createConnection: (input: ConnectionInput) =>
       call<CheckResult & { connection?: Connection }>('POST', '/v1/connections', input),
     recheckConnection: (id: string) => call<CheckResult>('POST', `${conn(id)}/check`),
+    /** Changes only the fields given; new credentials, host or folder are checked against X3 first. */
+    patchConnection: (id: string, patch: ConnectionPatch) =>
+      call<Connection & { checks: CheckStep[] | null }>('PATCH', conn(id), patch),
     deleteConnection: (id: string) => call<unknown>('DELETE', conn(id)),
 
     // mappings
-    async listMappings(id: string, kind: MappingKind): Promise<MappingPair[]> {
+    async listMappings(
+      id: string,
+      kind: MappingKind,
+      onProgress?: (loaded: number) => void,
+    ): Promise<MappingPair[]> {
       const all: MappingPair[] = [];
       let cursor: string | null = null;
       // Mappings are few thousand at most: read every page so the screen can count unmapped codes.
@@ -376,16 +444,27 @@ export function createApiClient(opts: ApiClientOptions) {
         const { rows, next } = unwrapList(raw);
         for (const r of rows) all.push(toPair(kind, r));
         cursor = next;
+        if (cursor) onProgress?.(all.length);
         if (!cursor) break;
       }
       return all;
     },
-    /** Replaces the whole set: the body is the new truth. */
-    putMappings: (id: string, kind: MappingKind, pairs: MappingPair[]) =>
+    /**
+     * `replace`: the body is the whole new set (rows not given are removed). `merge`: the rows
+     * given are upserted and the others kept, so a few changes among thousands of rows send (and
+     * have X3 check) only those few.
+     */
+    putMappings: (
+      id: string,
+      kind: MappingKind,
+      pairs: MappingPair[],
+      mode: 'replace' | 'merge' = 'replace',
+    ) =>
       call<unknown>(
         'PUT',
         `${conn(id)}/mappings/${kind}`,
         pairs.map((p) => fromPair(kind, p)),
+        mode === 'merge' ? { mode } : undefined,
       ),
     async suggestMappings(
       id: string,
@@ -405,6 +484,27 @@ export function createApiClient(opts: ApiClientOptions) {
       call<Page<Quote>>('GET', `${conn(id)}/quotes`, undefined, query),
     getQuote: (id: string, quoteId: string) => call<QuoteDetail>('GET', `${conn(id)}/quotes/${enc(quoteId)}`),
 
+    // webhooks (environment-wide, not per connection)
+    async listWebhooks(): Promise<Webhook[]> {
+      const all: Webhook[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 100; i++) {
+        const page: Page<Webhook> = await call('GET', '/v1/webhooks', undefined, { limit: 500, cursor });
+        all.push(...page.data);
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      return all;
+    },
+    createWebhook: (input: WebhookInput) => call<CreatedWebhook>('POST', '/v1/webhooks', input),
+    deleteWebhook: (id: string) => call<unknown>('DELETE', `/v1/webhooks/${enc(id)}`),
+    listDeliveries: (
+      id: string,
+      query: { limit?: number; cursor?: string | null; state?: DeliveryState | null } = {},
+    ) => call<Page<WebhookDelivery>>('GET', `/v1/webhooks/${enc(id)}/deliveries`, undefined, query),
+    redeliver: (id: string, deliveryId: string) =>
+      call<WebhookDelivery>('POST', `/v1/webhooks/${enc(id)}/deliveries/${enc(deliveryId)}/redeliver`),
+
     // business documents
     listRecords: (id: string, resource: string, query?: Query) =>
       call<Page<X3Record>>('GET', `${conn(id)}/${resource}`, undefined, query),
@@ -412,7 +512,7 @@ export function createApiClient(opts: ApiClientOptions) {
       call<X3Record>('GET', `${conn(id)}/${resource}/${key.split('/').map(enc).join('/')}`, undefined, query),
     getSalesOrder: (id: string, number: string) =>
       call<SalesOrder>('GET', `${conn(id)}/sales-orders/${enc(number)}`),
-    listDeliveries: (id: string, salesOrder: string) =>
+    listSalesOrderDeliveries: (id: string, salesOrder: string) =>
       call<Page<Delivery>>('GET', `${conn(id)}/deliveries`, undefined, { salesOrder }),
   };
 }

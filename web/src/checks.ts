@@ -103,3 +103,13 @@ function readDetails(details: unknown): {
     step: typeof d.step === 'string' ? d.step : null,
   };
 }
+
+/** The host URL as the API stores it: trimmed, without the trailing slash people paste. */
+export function normalizeBaseUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '');
+}
+
+/** X3 folder codes are upper case; people type them any way. */
+export function normalizeFolder(folder: string): string {
+  return folder.trim().toUpperCase();
+}

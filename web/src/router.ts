@@ -7,6 +7,8 @@ export type Route =
   | { name: 'key' }
   | { name: 'connections' }
   | { name: 'wizard' }
+  | { name: 'connection'; connectionId: string }
+  | { name: 'webhooks'; webhookId: string | null }
   | { name: 'mappings'; connectionId: string; kind: 'products' | 'customers' }
   | { name: 'orders'; connectionId: string }
   | { name: 'order'; connectionId: string; quoteId: string }
@@ -20,7 +22,9 @@ export function parseHash(hash: string): Route {
   if (parts.length === 0 || (a === 'connections' && parts.length === 1)) return { name: 'connections' };
   if (a === 'key' && parts.length === 1) return { name: 'key' };
   if (a === 'connections' && b === 'new' && parts.length === 2) return { name: 'wizard' };
+  if (a === 'webhooks' && parts.length <= 2) return { name: 'webhooks', webhookId: b ?? null };
   if (a === 'c' && b) {
+    if (c === 'edit' && parts.length === 3) return { name: 'connection', connectionId: b };
     if (c === 'mappings')
       return { name: 'mappings', connectionId: b, kind: d === 'customers' ? 'customers' : 'products' };
     if (c === 'orders' && d) return { name: 'order', connectionId: b, quoteId: parts.slice(3).join('/') };
@@ -39,6 +43,10 @@ export function href(route: Route): string {
       return '#/connections';
     case 'wizard':
       return '#/connections/new';
+    case 'connection':
+      return `#/c/${e(route.connectionId)}/edit`;
+    case 'webhooks':
+      return route.webhookId ? `#/webhooks/${e(route.webhookId)}` : '#/webhooks';
     case 'mappings':
       return `#/c/${e(route.connectionId)}/mappings/${route.kind}`;
     case 'orders':

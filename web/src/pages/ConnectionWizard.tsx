@@ -1,86 +1,32 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, type AuthType, type CheckResult, type ConnectionInput } from '../api';
-import { ErrorBox, fixOf } from '../components/common';
+import { ApiError, type CheckResult, type ConnectionInput } from '../api';
+import { AuthFields, initialAuthForm, toAuthInput, type AuthFormState } from '../components/AuthFields';
+import { ErrorBox } from '../components/common';
+import { describeError } from '../errors';
 import { CheckSteps } from '../components/CheckSteps';
-import { fixFor, pendingSteps, stepsFrom, type StepView } from '../checks';
+import { fixFor, normalizeBaseUrl, normalizeFolder, pendingSteps, stepsFrom, type StepView } from '../checks';
 import { navigate } from '../router';
 import { useSession } from '../session';
 
-interface FormState {
+interface FormState extends AuthFormState {
   name: string;
   externalId: string;
   baseUrl: string;
   folder: string;
-  authType: AuthType;
-  clientId: string;
-  clientSecret: string;
-  tokenUrl: string;
-  scope: string;
-  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post';
-  appSecret: string;
-  appUser: string;
-  audience: string;
-  lifetimeSeconds: string;
-  basicUser: string;
-  basicPassword: string;
 }
 
-const initial: FormState = {
-  name: '',
-  externalId: '',
-  baseUrl: '',
-  folder: '',
-  authType: 'client_credentials',
-  clientId: '',
-  clientSecret: '',
-  tokenUrl: '',
-  scope: '',
-  tokenEndpointAuthMethod: 'client_secret_basic',
-  appSecret: '',
-  appUser: '',
-  audience: '',
-  lifetimeSeconds: '',
-  basicUser: '',
-  basicPassword: '',
-};
+const initial: FormState = { ...initialAuthForm, name: '', externalId: '', baseUrl: '', folder: '' };
 
 const opt = (s: string) => (s.trim() ? s.trim() : undefined);
 
 export function toConnectionInput(f: FormState): ConnectionInput {
-  const base = {
+  return {
     name: f.name.trim(),
     externalId: opt(f.externalId),
-    baseUrl: f.baseUrl.trim().replace(/\/+$/, ''),
-    folder: f.folder.trim().toUpperCase(),
+    baseUrl: normalizeBaseUrl(f.baseUrl),
+    folder: normalizeFolder(f.folder),
+    auth: toAuthInput(f),
   };
-  switch (f.authType) {
-    case 'client_credentials':
-      return {
-        ...base,
-        auth: {
-          type: 'client_credentials',
-          clientId: f.clientId.trim(),
-          clientSecret: f.clientSecret,
-          tokenUrl: opt(f.tokenUrl),
-          scope: opt(f.scope),
-          tokenEndpointAuthMethod: f.tokenEndpointAuthMethod,
-        },
-      };
-    case 'connected_app':
-      return {
-        ...base,
-        auth: {
-          type: 'connected_app',
-          clientId: f.clientId.trim(),
-          secret: f.appSecret,
-          user: f.appUser.trim(),
-          audience: opt(f.audience),
-          lifetimeSeconds: f.lifetimeSeconds.trim() ? Number(f.lifetimeSeconds) : undefined,
-        },
-      };
-    case 'basic':
-      return { ...base, auth: { type: 'basic', user: f.basicUser.trim(), password: f.basicPassword } };
-  }
 }
 
 export function ConnectionWizard() {
@@ -132,7 +78,7 @@ export function ConnectionWizard() {
   }
 
   const topFix =
-    error instanceof ApiError && !fixOf(error.details) ? fixFor(error.code, form.authType) : null;
+    error instanceof ApiError && !describeError(error).fix ? fixFor(error.code, form.authType) : null;
 
   return (
     <section className="page" aria-labelledby="wizard-title">
@@ -187,118 +133,7 @@ export function ConnectionWizard() {
 
           <fieldset>
             <legend>Authentication</legend>
-            <div className="radio-row" role="radiogroup" aria-label="Authentication type">
-              {(
-                [
-                  ['client_credentials', 'OAuth2 client'],
-                  ['connected_app', 'Connected app'],
-                  ['basic', 'Basic'],
-                ] as const
-              ).map(([value, label]) => (
-                <label key={value} className="radio">
-                  <input
-                    type="radio"
-                    name="authType"
-                    value={value}
-                    checked={form.authType === value}
-                    onChange={() => setForm((f) => ({ ...f, authType: value }))}
-                  />
-                  {label}
-                </label>
-              ))}
-            </div>
-
-            {form.authType !== 'basic' ? (
-              <>
-                <label htmlFor="cw-client-id">Client ID</label>
-                <input
-                  id="cw-client-id"
-                  value={form.clientId}
-                  onChange={set('clientId')}
-                  required
-                  autoComplete="off"
-                  spellCheck={false}
-                />
-              </>
-            ) : null}
-
-            {form.authType === 'client_credentials' ? (
-              <>
-                <label htmlFor="cw-client-secret">Client secret</label>
-                <input
-                  id="cw-client-secret"
-                  type="password"
-                  value={form.clientSecret}
-                  onChange={set('clientSecret')}
-                  required
-                  autoComplete="new-password"
-                />
-                <details className="advanced">
-                  <summary>Advanced</summary>
-                  <label htmlFor="cw-token-url">
-                    Token URL <span className="muted">(default: host URL + /oauth2/token)</span>
-                  </label>
-                  <input id="cw-token-url" type="url" value={form.tokenUrl} onChange={set('tokenUrl')} />
-                  <label htmlFor="cw-scope">Scope</label>
-                  <input id="cw-scope" value={form.scope} onChange={set('scope')} />
-                  <label htmlFor="cw-auth-method">Client authentication</label>
-                  <select
-                    id="cw-auth-method"
-                    value={form.tokenEndpointAuthMethod}
-                    onChange={set('tokenEndpointAuthMethod')}
-                  >
-                    <option value="client_secret_basic">HTTP Basic header (client_secret_basic)</option>
-                    <option value="client_secret_post">In the form body (client_secret_post)</option>
-                  </select>
-                </details>
-              </>
-            ) : null}
-
-            {form.authType === 'connected_app' ? (
-              <>
-                <label htmlFor="cw-app-secret">Secret</label>
-                <input
-                  id="cw-app-secret"
-                  type="password"
-                  value={form.appSecret}
-                  onChange={set('appSecret')}
-                  required
-                  autoComplete="new-password"
-                />
-                <label htmlFor="cw-app-user">X3 user</label>
-                <input id="cw-app-user" value={form.appUser} onChange={set('appUser')} required />
-                <details className="advanced">
-                  <summary>Advanced</summary>
-                  <label htmlFor="cw-audience">Audience</label>
-                  <input id="cw-audience" value={form.audience} onChange={set('audience')} />
-                  <label htmlFor="cw-lifetime">Token lifetime (seconds)</label>
-                  <input
-                    id="cw-lifetime"
-                    type="number"
-                    min={10}
-                    max={3600}
-                    value={form.lifetimeSeconds}
-                    onChange={set('lifetimeSeconds')}
-                  />
-                </details>
-              </>
-            ) : null}
-
-            {form.authType === 'basic' ? (
-              <>
-                <label htmlFor="cw-basic-user">User</label>
-                <input id="cw-basic-user" value={form.basicUser} onChange={set('basicUser')} required />
-                <label htmlFor="cw-basic-password">Password</label>
-                <input
-                  id="cw-basic-password"
-                  type="password"
-                  value={form.basicPassword}
-                  onChange={set('basicPassword')}
-                  required
-                  autoComplete="new-password"
-                />
-              </>
-            ) : null}
+            <AuthFields form={form} setForm={setForm} idPrefix="cw" />
           </fieldset>
 
           <div className="actions">

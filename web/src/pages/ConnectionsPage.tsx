@@ -100,6 +100,13 @@ function ConnectionRow({ connection: c }: { connection: Connection }) {
         >
           {busy ? 'Checking…' : 'Re-check'}
         </button>
+        <a
+          className="button-link"
+          href={href({ name: 'connection', connectionId: c.id })}
+          aria-label={`Edit ${c.name}`}
+        >
+          Edit
+        </a>
         <a className="button-link" href={href({ name: 'mappings', connectionId: c.id, kind: 'products' })}>
           Mappings
         </a>
@@ -143,7 +150,7 @@ function ConnectionRow({ connection: c }: { connection: Connection }) {
         </div>
       ) : null}
       {steps ? <CheckSteps steps={steps} /> : null}
-      <ErrorBox error={error} />
+      <ErrorBox error={error} connectionId={c.id} />
     </li>
   );
 }

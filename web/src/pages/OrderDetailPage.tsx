@@ -25,7 +25,7 @@ export function OrderDetailPage({ connectionId, quoteId }: { connectionId: strin
     // The order as X3 has it now, and what shipped: both can fail on their own (X3 busy).
     const [order, deliveries] = await Promise.allSettled([
       api.getSalesOrder(connectionId, number),
-      api.listDeliveries(connectionId, number),
+      api.listSalesOrderDeliveries(connectionId, number),
     ]);
     return {
       quote,

@@ -1,0 +1,192 @@
+import type { AuthType, ConnectionAuthInput } from '../api';
+
+/** The credential fields of the wizard and of the connection editor, as the form holds them. */
+export interface AuthFormState {
+  authType: AuthType;
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
+  scope: string;
+  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post';
+  appSecret: string;
+  appUser: string;
+  audience: string;
+  lifetimeSeconds: string;
+  basicUser: string;
+  basicPassword: string;
+}
+
+export const initialAuthForm: AuthFormState = {
+  authType: 'client_credentials',
+  clientId: '',
+  clientSecret: '',
+  tokenUrl: '',
+  scope: '',
+  tokenEndpointAuthMethod: 'client_secret_basic',
+  appSecret: '',
+  appUser: '',
+  audience: '',
+  lifetimeSeconds: '',
+  basicUser: '',
+  basicPassword: '',
+};
+
+const opt = (s: string) => (s.trim() ? s.trim() : undefined);
+
+export function toAuthInput(f: AuthFormState): ConnectionAuthInput {
+  switch (f.authType) {
+    case 'client_credentials':
+      return {
+        type: 'client_credentials',
+        clientId: f.clientId.trim(),
+        clientSecret: f.clientSecret,
+        tokenUrl: opt(f.tokenUrl),
+        scope: opt(f.scope),
+        tokenEndpointAuthMethod: f.tokenEndpointAuthMethod,
+      };
+    case 'connected_app':
+      return {
+        type: 'connected_app',
+        clientId: f.clientId.trim(),
+        secret: f.appSecret,
+        user: f.appUser.trim(),
+        audience: opt(f.audience),
+        lifetimeSeconds: f.lifetimeSeconds.trim() ? Number(f.lifetimeSeconds) : undefined,
+      };
+    case 'basic':
+      return { type: 'basic', user: f.basicUser.trim(), password: f.basicPassword };
+  }
+}
+
+export function AuthFields<F extends AuthFormState>({
+  form,
+  setForm,
+  idPrefix,
+}: {
+  form: F;
+  setForm: (update: (f: F) => F) => void;
+  idPrefix: string;
+}) {
+  const id = (name: string) => `${idPrefix}-${name}`;
+  const set =
+    <K extends keyof AuthFormState>(k: K) =>
+    (e: { target: { value: string } }) =>
+      setForm((f) => ({ ...f, [k]: e.target.value }));
+
+  return (
+    <>
+      <div className="radio-row" role="radiogroup" aria-label="Authentication type">
+        {(
+          [
+            ['client_credentials', 'OAuth2 client'],
+            ['connected_app', 'Connected app'],
+            ['basic', 'Basic'],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} className="radio">
+            <input
+              type="radio"
+              name={id('authType')}
+              value={value}
+              checked={form.authType === value}
+              onChange={() => setForm((f) => ({ ...f, authType: value }))}
+            />
+            {label}
+          </label>
+        ))}
+      </div>
+
+      {form.authType !== 'basic' ? (
+        <>
+          <label htmlFor={id('client-id')}>Client ID</label>
+          <input
+            id={id('client-id')}
+            value={form.clientId}
+            onChange={set('clientId')}
+            required
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </>
+      ) : null}
+
+      {form.authType === 'client_credentials' ? (
+        <>
+          <label htmlFor={id('client-secret')}>Client secret</label>
+          <input
+            id={id('client-secret')}
+            type="password"
+            value={form.clientSecret}
+            onChange={set('clientSecret')}
+            required
+            autoComplete="new-password"
+          />
+          <details className="advanced">
+            <summary>Advanced</summary>
+            <label htmlFor={id('token-url')}>
+              Token URL <span className="muted">(default: host URL + /oauth2/token)</span>
+            </label>
+            <input id={id('token-url')} type="url" value={form.tokenUrl} onChange={set('tokenUrl')} />
+            <label htmlFor={id('scope')}>Scope</label>
+            <input id={id('scope')} value={form.scope} onChange={set('scope')} />
+            <label htmlFor={id('auth-method')}>Client authentication</label>
+            <select
+              id={id('auth-method')}
+              value={form.tokenEndpointAuthMethod}
+              onChange={set('tokenEndpointAuthMethod')}
+            >
+              <option value="client_secret_basic">HTTP Basic header (client_secret_basic)</option>
+              <option value="client_secret_post">In the form body (client_secret_post)</option>
+            </select>
+          </details>
+        </>
+      ) : null}
+
+      {form.authType === 'connected_app' ? (
+        <>
+          <label htmlFor={id('app-secret')}>Secret</label>
+          <input
+            id={id('app-secret')}
+            type="password"
+            value={form.appSecret}
+            onChange={set('appSecret')}
+            required
+            autoComplete="new-password"
+          />
+          <label htmlFor={id('app-user')}>X3 user</label>
+          <input id={id('app-user')} value={form.appUser} onChange={set('appUser')} required />
+          <details className="advanced">
+            <summary>Advanced</summary>
+            <label htmlFor={id('audience')}>Audience</label>
+            <input id={id('audience')} value={form.audience} onChange={set('audience')} />
+            <label htmlFor={id('lifetime')}>Token lifetime (seconds)</label>
+            <input
+              id={id('lifetime')}
+              type="number"
+              min={15}
+              max={3600}
+              value={form.lifetimeSeconds}
+              onChange={set('lifetimeSeconds')}
+            />
+          </details>
+        </>
+      ) : null}
+
+      {form.authType === 'basic' ? (
+        <>
+          <label htmlFor={id('basic-user')}>User</label>
+          <input id={id('basic-user')} value={form.basicUser} onChange={set('basicUser')} required />
+          <label htmlFor={id('basic-password')}>Password</label>
+          <input
+            id={id('basic-password')}
+            type="password"
+            value={form.basicPassword}
+            onChange={set('basicPassword')}
+            required
+            autoComplete="new-password"
+          />
+        </>
+      ) : null}
+    </>
+  );
+}
