@@ -182,6 +182,42 @@ describe.each(testBackends)('business-document routes on %s', (kind) => {
       expect(third.body.number).toBe(again.body.number);
     });
 
+    it('never adopts another order that carries the same customer reference', async () => {
+      // PO-BLB-1001 is on a seeded January order of C0001 (BOX-S-200 × 500, TAPE-48-CLR × 24).
+      const seeded = f.simulator.records('ALDGATE', 'SORDER').find((o) => o.CUSORDREF === 'PO-BLB-1001')!;
+      const bodies = [
+        order('PO-BLB-1001'),
+        // Same customer and lines as the seeded order: only its age tells it apart.
+        {
+          ...order('PO-BLB-1001'),
+          lines: [
+            { itemRef: 'TAPE-48-CLR', quantity: 24 },
+            { itemRef: 'BOX-S-200', quantity: 500 },
+          ],
+        },
+      ];
+      for (const body of bodies) {
+        const key = randomUUID();
+        f.simulator.setFaults([
+          { match: { method: 'POST', class: 'SORDER' }, action: 'status', status: 500, times: 1 },
+        ]);
+        let first: Awaited<ReturnType<typeof f.call>>;
+        try {
+          first = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': key });
+        } finally {
+          f.simulator.clearFaults();
+        }
+        expect(first.status).toBe(504);
+        f.simulator.clearRequests();
+        const again = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': key });
+        expect(again.status).toBe(504);
+        expect(again.body.error.code).toBe('outcome_uncertain');
+        expect(again.body.error.details.candidates).toEqual([seeded.SOHNUM]);
+        expect(again.body.error.message).toContain(String(seeded.SOHNUM));
+        expect(f.simulator.requests().filter((r) => r.method === 'POST')).toHaveLength(0);
+      }
+    });
+
     it('waits for a live claim, and takes over a stale one by looking the order up first', async () => {
       const connectionId = base.split('/').pop()!;
       const envId = (

@@ -10,8 +10,8 @@ export interface StoredAnswer {
 
 export type Claim =
   /** `takenOver`: a claim left by a request that never finished; the write may have happened. */
-  | { kind: 'claimed'; takenOver: boolean }
-  | { kind: 'replay'; answer: StoredAnswer }
+  | { kind: 'claimed'; takenOver: boolean; claimedAt: Date }
+  | { kind: 'replay'; answer: StoredAnswer; claimedAt: Date }
   | { kind: 'in_progress' }
   | { kind: 'conflict' };
 
@@ -75,9 +75,9 @@ export async function claimKey(
     .insertInto('idempotency_records')
     .values({ environment_id: environmentId, scope, key, request_hash: hash })
     .onConflict((oc) => oc.doNothing())
-    .returning('key')
+    .returning('created_at')
     .executeTakeFirst();
-  if (inserted) return { kind: 'claimed', takenOver: false };
+  if (inserted) return { kind: 'claimed', takenOver: false, claimedAt: inserted.created_at };
   const existing = await db
     .selectFrom('idempotency_records')
     .select(['request_hash', 'status_code', 'response', 'created_at'])
@@ -101,10 +101,17 @@ export async function claimKey(
       .where('created_at', '=', existing.created_at)
       .returning('key')
       .executeTakeFirst();
-    return taken ? { kind: 'claimed', takenOver: true } : { kind: 'in_progress' };
+    // The first claimant's time: an order it made is as old as that, not as this takeover.
+    return taken
+      ? { kind: 'claimed', takenOver: true, claimedAt: existing.created_at }
+      : { kind: 'in_progress' };
   }
   const body = typeof existing.response === 'string' ? JSON.parse(existing.response) : existing.response;
-  return { kind: 'replay', answer: { statusCode: existing.status_code, body } };
+  return {
+    kind: 'replay',
+    answer: { statusCode: existing.status_code, body },
+    claimedAt: existing.created_at,
+  };
 }
 
 export async function storeAnswer(

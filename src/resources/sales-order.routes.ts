@@ -5,7 +5,7 @@ import type { DbExecutor } from '../db/index.js';
 import { ApiError, errorBody, errorResponses, x3ErrorToApiError } from '../http/errors.js';
 import type { ApiInstance } from '../http/types.js';
 import type { X3Client } from '../x3/index.js';
-import { salesOrderCreateSchema } from '../x3/resources/sales-orders.js';
+import { salesOrderCreateSchema, type SalesOrder } from '../x3/resources/sales-orders.js';
 import {
   claimKey,
   idempotencyConflict,
@@ -17,6 +17,7 @@ import {
   type StoredAnswer,
 } from './idempotency.js';
 import { salesOrderSchema } from './resource.models.js';
+import { ambiguousOutcome, findOwnOrder } from './sales-order.reconcile.js';
 
 type SalesOrderCreate = z.infer<typeof salesOrderCreateSchema>;
 
@@ -59,14 +60,19 @@ async function createOnce(
   scope: string,
   key: string,
   body: SalesOrderCreate,
-  reconcile: boolean,
+  reconcileSince: Date | null,
 ): Promise<StoredAnswer> {
   try {
-    // After an uncertain outcome the order may exist: it carries the reference, so look first.
-    const existing = reconcile
-      ? await client.salesOrders.findByCustomerOrderReference(body.customerOrderReference)
-      : null;
-    const order = existing ?? (await client.salesOrders.create(body));
+    // After an uncertain outcome the order may exist under the reference, but so may other
+    // customers' orders: only the one this request made is adopted, and doubt is never resolved
+    // by guessing or by sending a second create.
+    let order: SalesOrder | null = null;
+    if (reconcileSince !== null) {
+      const pick = await findOwnOrder(client.salesOrders, body.customerOrderReference, body, reconcileSince);
+      if (pick.kind === 'ambiguous') throw ambiguousOutcome(body.customerOrderReference, pick);
+      if (pick.kind === 'match') order = pick.order;
+    }
+    order ??= await client.salesOrders.create(body);
     const answer = { statusCode: 201, body: { ...order } };
     await storeAnswer(db, environmentId, scope, key, answer);
     return answer;
@@ -100,7 +106,10 @@ export function registerSalesOrderCreate(api: ApiInstance, deps: AppDeps): void 
           'Needs an `Idempotency-Key` header. The same key with the same body replays the first answer ' +
           '(header `Idempotent-Replayed: true`); with another body it answers 409 idempotency_conflict. ' +
           'After 504 outcome_uncertain, retrying with the same key looks the order up by its ' +
-          'customerOrderReference before creating anything.',
+          'customerOrderReference before creating anything, and adopts only an order with the same customer and the ' +
+          'same item and quantity lines, made after the key was first used. Orders under that reference that do not ' +
+          'match, or several that do, answer 504 outcome_uncertain again with `details.candidates` (and nothing is ' +
+          'sent): the reference is free text, and another order carrying it is never taken for this one.',
         params: z.object({ id: z.string().min(1).max(100) }),
         headers: z.looseObject({ 'idempotency-key': z.string().optional() }),
         body: salesOrderCreateSchema,
@@ -121,10 +130,18 @@ export function registerSalesOrderCreate(api: ApiInstance, deps: AppDeps): void 
         if (!uncertain || !(await reopenUncertain(db, environmentId, scope, key))) {
           return send(reply, claim.answer, true);
         }
-        const answer = await createOnce(db, client, environmentId, scope, key, request.body, true);
+        const answer = await createOnce(db, client, environmentId, scope, key, request.body, claim.claimedAt);
         return send(reply, answer, false);
       }
-      const answer = await createOnce(db, client, environmentId, scope, key, request.body, claim.takenOver);
+      const answer = await createOnce(
+        db,
+        client,
+        environmentId,
+        scope,
+        key,
+        request.body,
+        claim.takenOver ? claim.claimedAt : null,
+      );
       return send(reply, answer, false);
     },
   );
