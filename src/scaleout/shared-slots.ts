@@ -24,6 +24,8 @@ export interface SharedSlots {
   acquire(connectionId: string, limit: number): Promise<X3SlotRelease>;
   /** Slots held by this process right now (for tests and metrics). */
   readonly held: number;
+  /** Resolves once the releases already made are written. */
+  flush(): Promise<void>;
   /** Stops renewing leases; slots still held free themselves when released or when they lapse. */
   close(): void;
 }
@@ -45,6 +47,7 @@ export function createSharedSlots(db: Db, options: SharedSlotsOptions = {}): Sha
   let held = 0;
   let closed = false;
   let renewal: NodeJS.Timeout | undefined;
+  const writing = new Set<Promise<unknown>>();
   /** The slot count each connection's rows were made for, in this process. */
   const prepared = new Map<string, Promise<void>>();
 
@@ -109,10 +112,12 @@ export function createSharedSlots(db: Db, options: SharedSlotsOptions = {}): Sha
       held--;
       // Not awaited: the call's answer does not wait for the bookkeeping. Should it fail, the
       // lease lapses on its own.
-      sql`update x3_call_slots set holder = null, process_id = null, lease_until = '-infinity'
+      const write = sql`update x3_call_slots set holder = null, process_id = null, lease_until = '-infinity'
           where connection_id = ${connectionId} and holder = ${holder}`
         .execute(db)
-        .catch((error: unknown) => options.onDatabaseError?.(error));
+        .catch((error: unknown) => options.onDatabaseError?.(error))
+        .finally(() => writing.delete(write));
+      writing.add(write);
     };
   }
 
@@ -150,6 +155,9 @@ export function createSharedSlots(db: Db, options: SharedSlotsOptions = {}): Sha
       held++;
       renewLater();
       return releaser(connectionId, holder);
+    },
+    async flush() {
+      await Promise.all([...writing]);
     },
     close() {
       closed = true;
