@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'coverage/**', '.x3bridge/**'] },
+  { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'coverage/**', '.x3bridge/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +13,11 @@ export default tseslint.config(
         { object: 'process', property: 'env', message: 'Only src/config.ts reads the environment.' },
       ],
     },
+  },
+  {
+    // Plain JavaScript run by Node (the bin script).
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
   },
   {
     files: ['src/config.ts', 'test/**', 'bench/**', '**/*.test.ts', 'bin/**', 'web/**'],
