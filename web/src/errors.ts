@@ -1,4 +1,4 @@
-import { ApiError } from './api';
+import { ApiError } from './api.js';
 
 // How an API error reads on screen. Kept apart from the React component so that every error
 // shape the API answers with can be checked without a browser.

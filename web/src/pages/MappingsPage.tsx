@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
-import type { MappingKind, MappingPair, Suggestion } from '../api';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { ApiError, type MappingKind, type MappingPair, type Suggestion } from '../api';
 import { Empty, ErrorBox, Spinner } from '../components/common';
 import { WindowedList } from '../components/WindowedList';
 import { parseMappingCsv, toCsv } from '../csv';
@@ -38,6 +38,23 @@ const words = {
 
 type Filter = 'all' | 'unmapped' | 'changed' | 'suggested';
 
+const collator = new Intl.Collator();
+
+/**
+ * The API names a failing row by its index in the body; the person knows it by its code.
+ * Rewrites `invalid_input` problems to name the code sent at that index.
+ */
+function withCodes(err: unknown, sent: MappingPair[]): unknown {
+  if (!(err instanceof ApiError) || !err.details || typeof err.details !== 'object') return err;
+  const problems = (err.details as { problems?: unknown }).problems;
+  if (!Array.isArray(problems)) return err;
+  const named = problems.map((p: { row?: number; message?: string }) => {
+    const source = typeof p.row === 'number' ? sent[p.row]?.source : undefined;
+    return source !== undefined ? `${source}: ${p.message ?? ''}` : p;
+  });
+  return new ApiError(err.status, err.code, err.message, { ...err.details, problems: named });
+}
+
 export function MappingsPage({ connectionId, kind }: { connectionId: string; kind: MappingKind }) {
   const { api } = useSession();
   const w = words[kind];
@@ -51,6 +68,7 @@ export function MappingsPage({ connectionId, kind }: { connectionId: string; kin
   const [busy, setBusy] = useState<'suggest' | 'save' | null>(null);
   const [newCode, setNewCode] = useState('');
   const [x3Options, setX3Options] = useState<{ code: string; label: string }[]>([]);
+  const [loaded, setLoaded] = useState(0);
   const fileInput = useRef<HTMLInputElement>(null);
   const narrow = useMediaQuery('(max-width: 640px)');
 
@@ -60,16 +78,19 @@ export function MappingsPage({ connectionId, kind }: { connectionId: string; kin
     setLoadError(null);
     setNotice(null);
     setActionError(null);
-    api.listMappings(connectionId, kind).then(
-      (pairs) => {
-        if (!live) return;
-        const m = new Map<string, Row>();
-        for (const p of pairs)
-          m.set(p.source, { source: p.source, name: '', saved: p.target, target: p.target });
-        setRows(m);
-      },
-      (err: unknown) => live && setLoadError(err),
-    );
+    setLoaded(0);
+    api
+      .listMappings(connectionId, kind, (n) => live && setLoaded(n))
+      .then(
+        (pairs) => {
+          if (!live) return;
+          const m = new Map<string, Row>();
+          for (const p of pairs)
+            m.set(p.source, { source: p.source, name: '', saved: p.target, target: p.target });
+          setRows(m);
+        },
+        (err: unknown) => live && setLoadError(err),
+      );
     // The first page of X3 codes feeds the input's autocompletion; typing any other code works too.
     api.listRecords(connectionId, w.x3Resource, { limit: 500 }).then(
       (page) => {
@@ -89,7 +110,17 @@ export function MappingsPage({ connectionId, kind }: { connectionId: string; kin
     };
   }, [api, connectionId, kind, w.x3Resource]);
 
-  const all = useMemo(() => (rows ? [...rows.values()] : []), [rows]);
+  // Codes are only ever added on this screen, so the sorted order changes with the count alone:
+  // typing in one row of thousands does not sort them all again.
+  const size = rows?.size ?? -1;
+  const order = useMemo(
+    () => (rows ? [...rows.keys()].sort(collator.compare) : []),
+    [size, connectionId, kind],
+  );
+  const all = useMemo(
+    () => (rows ? order.map((k) => rows.get(k)).filter((r): r is Row => !!r) : []),
+    [rows, order],
+  );
   const unmapped = all.filter((r) => !r.target).length;
   const changed = all.filter((r) => r.target !== r.saved);
   const acceptable = all.filter((r) => !r.target && (r.suggestions?.[0]?.score ?? -1) >= threshold);
@@ -103,22 +134,22 @@ export function MappingsPage({ connectionId, kind }: { connectionId: string; kin
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
 
+  // Typing in the search box stays responsive; the filter over thousands of rows catches up.
+  const deferredSearch = useDeferredValue(search);
   const visible = useMemo(() => {
-    const q = search.trim().toLowerCase();
-    return all
-      .filter((r) => {
-        if (filter === 'unmapped' && r.target) return false;
-        if (filter === 'changed' && r.target === r.saved) return false;
-        if (filter === 'suggested' && !r.suggestions?.length) return false;
-        if (!q) return true;
-        return (
-          r.source.toLowerCase().includes(q) ||
-          r.target.toLowerCase().includes(q) ||
-          r.name.toLowerCase().includes(q)
-        );
-      })
-      .sort((a, b) => a.source.localeCompare(b.source));
-  }, [all, search, filter]);
+    const q = deferredSearch.trim().toLowerCase();
+    return all.filter((r) => {
+      if (filter === 'unmapped' && r.target) return false;
+      if (filter === 'changed' && r.target === r.saved) return false;
+      if (filter === 'suggested' && !r.suggestions?.length) return false;
+      if (!q) return true;
+      return (
+        r.source.toLowerCase().includes(q) ||
+        r.target.toLowerCase().includes(q) ||
+        r.name.toLowerCase().includes(q)
+      );
+    });
+  }, [all, deferredSearch, filter]);
 
   function update(fn: (m: Map<string, Row>) => void) {
     setRows((prev) => {
@@ -181,17 +212,26 @@ export function MappingsPage({ connectionId, kind }: { connectionId: string; kin
   async function save() {
     setBusy('save');
     setActionError(null);
+    // Without a removal, only the changed rows go (merge): X3 checks those few, not every
+    // mapping. A cleared row can only be removed by sending the whole set (replace).
+    const removes = changed.some((r) => r.saved && !r.target);
+    const pairs: MappingPair[] = (removes ? all : changed)
+      .filter((r) => r.target)
+      .map((r) => ({ source: r.source, target: r.target }));
+    const snapshot = new Map(all.map((r) => [r.source, r.target]));
     try {
-      const pairs: MappingPair[] = all
-        .filter((r) => r.target)
-        .map((r) => ({ source: r.source, target: r.target }));
-      await api.putMappings(connectionId, kind, pairs);
+      await api.putMappings(connectionId, kind, pairs, removes ? 'replace' : 'merge');
       update((m) => {
-        for (const r of m.values()) m.set(r.source, { ...r, saved: r.target });
+        // Rows edited while the save ran keep their new value, still marked as not saved.
+        for (const r of m.values())
+          if (snapshot.has(r.source)) m.set(r.source, { ...r, saved: snapshot.get(r.source)! });
       });
-      setNotice(`Saved ${pairs.length} mapping${pairs.length === 1 ? '' : 's'}.`);
+      const total = [...snapshot.values()].filter(Boolean).length;
+      setNotice(
+        `Saved ${changed.length} change${changed.length === 1 ? '' : 's'}; ${total} mapping${total === 1 ? '' : 's'} in all.`,
+      );
     } catch (err) {
-      setActionError(err);
+      setActionError(withCodes(err, pairs));
     } finally {
       setBusy(null);
     }
@@ -260,7 +300,11 @@ export function MappingsPage({ connectionId, kind }: { connectionId: string; kin
       </div>
 
       {loadError ? <ErrorBox error={loadError} /> : null}
-      {rows === null && !loadError ? <Spinner label="Loading mappings…" /> : null}
+      {rows === null && !loadError ? (
+        <Spinner
+          label={loaded ? `Loading mappings… ${loaded.toLocaleString('en')} so far` : 'Loading mappings…'}
+        />
+      ) : null}
 
       {rows !== null ? (
         <>
