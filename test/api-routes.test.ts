@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../src/db/test-support/stores.js';
-import { requestHash } from '../src/resources/idempotency.js';
+import {
+  claimKey,
+  claimWindowMs,
+  releaseKey,
+  renewClaim,
+  requestHash,
+  storeAnswer,
+} from '../src/resources/idempotency.js';
 import { startApiFixture, type ApiFixture } from './api-support.js';
 
 describe.each(testBackends)('business-document routes on %s', (kind) => {
@@ -254,6 +261,91 @@ describe.each(testBackends)('business-document routes on %s', (kind) => {
       expect(taken.status).toBe(201);
       expect(taken.body.number).toBe(made.body.number);
       expect(f.simulator.requests().filter((r) => r.method === 'POST')).toHaveLength(0);
+    });
+
+    it('holds a claim for longer than one create can take on its connection', async () => {
+      const slow = await f.call(
+        'POST',
+        '/v1/connections',
+        f.connectionBody({ settings: { timeoutMs: 300_000 } }),
+      );
+      expect(slow.status).toBe(201);
+      const slowBase = `/v1/connections/${slow.body.id}`;
+      const envId = (
+        await f.store.db
+          .selectFrom('connections')
+          .select('environment_id')
+          .where('id', '=', slow.body.id)
+          .executeTakeFirstOrThrow()
+      ).environment_id;
+      // Older than the old five minutes and than a default connection's window, younger than this one's.
+      const age = (claimWindowMs({}) + claimWindowMs({ timeoutMs: 300_000 })) / 2;
+      expect(age).toBeGreaterThan(5 * 60_000);
+      const body = order(`SL-${randomUUID().slice(0, 8)}`);
+      const stuck = randomUUID();
+      for (const [connectionBase, key] of [
+        [slowBase, stuck],
+        [base, stuck],
+      ] as const) {
+        await f.store.db
+          .insertInto('idempotency_records')
+          .values({
+            environment_id: envId,
+            scope: `sales-orders:${connectionBase.split('/').pop()}`,
+            key,
+            request_hash: requestHash(body),
+            created_at: new Date(Date.now() - age),
+          })
+          .execute();
+      }
+      f.simulator.clearRequests();
+      const held = await f.call('POST', `${slowBase}/sales-orders`, body, { 'idempotency-key': stuck });
+      expect(held.status).toBe(409);
+      expect(held.body.error.code).toBe('conflict');
+      const taken = await f.call('POST', `${base}/sales-orders`, body, { 'idempotency-key': stuck });
+      expect(taken.status).toBe(201);
+      expect(f.simulator.requests().filter((r) => r.method === 'POST')).toHaveLength(1);
+      await f.call('DELETE', slowBase);
+    });
+
+    it('records an outcome only under the claim that still holds the key', async () => {
+      const envId = (await f.store.db.selectFrom('environments').select('id').executeTakeFirstOrThrow()).id;
+      const scope = `test:${randomUUID()}`;
+      const window = 60_000;
+      const first = await claimKey(f.store.db, envId, scope, 'k', 'h', window);
+      expect(first).toMatchObject({ kind: 'claimed', takenOver: false });
+      expect(await claimKey(f.store.db, envId, scope, 'k', 'h', window)).toEqual({ kind: 'in_progress' });
+      // The first holder stalls past its window without renewing: a second request takes over.
+      await f.store.db
+        .updateTable('idempotency_records')
+        .set({
+          response: JSON.stringify({
+            claim: {
+              token: (first as { token: string }).token,
+              until: new Date(Date.now() - 1).toISOString(),
+            },
+          }),
+        })
+        .where('scope', '=', scope)
+        .execute();
+      const second = await claimKey(f.store.db, envId, scope, 'k', 'h', window);
+      expect(second).toMatchObject({ kind: 'claimed', takenOver: true });
+      const tokenA = (first as { token: string }).token;
+      const tokenB = (second as { token: string }).token;
+      expect(tokenB).not.toBe(tokenA);
+      expect(await renewClaim(f.store.db, envId, scope, 'k', tokenA, window)).toBe(false);
+      expect(
+        await storeAnswer(f.store.db, envId, scope, 'k', tokenB, { statusCode: 201, body: { n: 'B' } }),
+      ).toBe(true);
+      // The late first holder finishes now: it must not replace the newer outcome.
+      expect(
+        await storeAnswer(f.store.db, envId, scope, 'k', tokenA, { statusCode: 201, body: { n: 'A' } }),
+      ).toBe(false);
+      await releaseKey(f.store.db, envId, scope, 'k', tokenA);
+      expect(await claimKey(f.store.db, envId, scope, 'k', 'h', window)).toMatchObject({
+        kind: 'replay',
+        answer: { statusCode: 201, body: { n: 'B' } },
+      });
     });
 
     it('lets concurrent duplicates reach X3 only once', async () => {

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import type { DbExecutor } from '../db/index.js';
@@ -8,8 +8,11 @@ import type { X3Client } from '../x3/index.js';
 import { salesOrderCreateSchema, type SalesOrder } from '../x3/resources/sales-orders.js';
 import {
   claimKey,
+  claimWindowMs,
   idempotencyConflict,
   releaseKey,
+  renewClaim,
+  reopenUncertain,
   requestHash,
   requireIdempotencyKey,
   stillInProgress,
@@ -30,35 +33,55 @@ function isFinal(status: number): boolean {
   return status < 500 && status !== 408 && status !== 409 && status !== 429;
 }
 
-/** Takes a stored uncertain outcome back to "in progress"; only one concurrent replay wins. */
-async function reopenUncertain(
-  db: DbExecutor,
-  environmentId: string,
-  scope: string,
-  key: string,
-): Promise<boolean> {
-  const row = await db
-    .updateTable('idempotency_records')
-    .set({ status_code: null, response: null })
-    .where('environment_id', '=', environmentId)
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .where('status_code', '=', 504)
-    .returning('key')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 function send(reply: FastifyReply, answer: StoredAnswer, replayed: boolean): FastifyReply {
   return reply.code(answer.statusCode).header('idempotent-replayed', String(replayed)).send(answer.body);
 }
 
+/** One held claim on an Idempotency-Key: everything recorded under it names its token. */
+interface Held {
+  db: DbExecutor;
+  environmentId: string;
+  scope: string;
+  key: string;
+  token: string;
+  windowMs: number;
+  log: Pick<FastifyBaseLogger, 'warn'>;
+}
+
+/**
+ * Renews the claim while `work` runs (a create can wait long in the client's queue), so that
+ * only a claim whose holder is gone ever lapses.
+ */
+async function whileHeld<T>(held: Held, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(
+    () => {
+      renewClaim(held.db, held.environmentId, held.scope, held.key, held.token, held.windowMs).then(
+        (kept) => {
+          if (!kept)
+            held.log.warn({ scope: held.scope }, 'idempotency claim was taken over while its create ran');
+        },
+        (err: unknown) => held.log.warn({ err, scope: held.scope }, 'idempotency claim could not be renewed'),
+      );
+    },
+    Math.max(1_000, Math.floor(held.windowMs / 4)),
+  );
+  timer.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function record(held: Held, answer: StoredAnswer): Promise<void> {
+  const stored = await storeAnswer(held.db, held.environmentId, held.scope, held.key, held.token, answer);
+  // A newer claimant owns the key now; its outcome stands, this caller still hears its own.
+  if (!stored) held.log.warn({ scope: held.scope }, 'idempotency claim was taken over; answer not recorded');
+}
+
 async function createOnce(
-  db: DbExecutor,
+  held: Held,
   client: X3Client,
-  environmentId: string,
-  scope: string,
-  key: string,
   body: SalesOrderCreate,
   reconcileSince: Date | null,
 ): Promise<StoredAnswer> {
@@ -66,20 +89,26 @@ async function createOnce(
     // After an uncertain outcome the order may exist under the reference, but so may other
     // customers' orders: only the one this request made is adopted, and doubt is never resolved
     // by guessing or by sending a second create.
-    let order: SalesOrder | null = null;
-    if (reconcileSince !== null) {
-      const pick = await findOwnOrder(client.salesOrders, body.customerOrderReference, body, reconcileSince);
-      if (pick.kind === 'ambiguous') throw ambiguousOutcome(body.customerOrderReference, pick);
-      if (pick.kind === 'match') order = pick.order;
-    }
-    order ??= await client.salesOrders.create(body);
+    const order = await whileHeld(held, async (): Promise<SalesOrder> => {
+      if (reconcileSince !== null) {
+        const pick = await findOwnOrder(
+          client.salesOrders,
+          body.customerOrderReference,
+          body,
+          reconcileSince,
+        );
+        if (pick.kind === 'ambiguous') throw ambiguousOutcome(body.customerOrderReference, pick);
+        if (pick.kind === 'match') return pick.order;
+      }
+      return client.salesOrders.create(body);
+    });
     const answer = { statusCode: 201, body: { ...order } };
-    await storeAnswer(db, environmentId, scope, key, answer);
+    await record(held, answer);
     return answer;
   } catch (err) {
     const apiError = x3ErrorToApiError(err) ?? (err instanceof ApiError ? err : null);
     if (!apiError) {
-      await releaseKey(db, environmentId, scope, key);
+      await releaseKey(held.db, held.environmentId, held.scope, held.key, held.token);
       throw err;
     }
     const answer = {
@@ -87,9 +116,9 @@ async function createOnce(
       body: errorBody(apiError.code, apiError.message, apiError.details),
     };
     if (isFinal(apiError.status) || apiError.code === 'outcome_uncertain') {
-      await storeAnswer(db, environmentId, scope, key, answer);
+      await record(held, answer);
     } else {
-      await releaseKey(db, environmentId, scope, key);
+      await releaseKey(held.db, held.environmentId, held.scope, held.key, held.token);
     }
     throw apiError;
   }
@@ -109,7 +138,10 @@ export function registerSalesOrderCreate(api: ApiInstance, deps: AppDeps): void 
           'customerOrderReference before creating anything, and adopts only an order with the same customer and the ' +
           'same item and quantity lines, made after the key was first used. Orders under that reference that do not ' +
           'match, or several that do, answer 504 outcome_uncertain again with `details.candidates` (and nothing is ' +
-          'sent): the reference is free text, and another order carrying it is never taken for this one.',
+          'sent): the reference is free text, and another order carrying it is never taken for this one. ' +
+          'While a request with a key runs, the same key answers 409 conflict (retry shortly); a key whose request ' +
+          'never finished (its process stopped) is taken over only after the longest one create can take on this ' +
+          'connection (from its timeoutMs), and that takeover also looks the order up first.',
         params: z.object({ id: z.string().min(1).max(100) }),
         headers: z.looseObject({ 'idempotency-key': z.string().optional() }),
         body: salesOrderCreateSchema,
@@ -119,29 +151,26 @@ export function registerSalesOrderCreate(api: ApiInstance, deps: AppDeps): void 
     async (request, reply) => {
       const environmentId = request.auth.environmentId;
       const key = requireIdempotencyKey(request.headers['idempotency-key']);
-      const { client } = await deps.connections.get(environmentId, request.params.id);
+      const { client, connection } = await deps.connections.get(environmentId, request.params.id);
       const db = deps.store.db;
       const scope = `sales-orders:${request.params.id}`;
-      const claim = await claimKey(db, environmentId, scope, key, requestHash(request.body));
+      const windowMs = claimWindowMs(connection.settings);
+      const claim = await claimKey(db, environmentId, scope, key, requestHash(request.body), windowMs);
       if (claim.kind === 'conflict') throw idempotencyConflict();
       if (claim.kind === 'in_progress') throw stillInProgress();
+      const base = { db, environmentId, scope, key, windowMs, log: request.log };
+      let answer: StoredAnswer;
       if (claim.kind === 'replay') {
-        const uncertain = claim.answer.statusCode === 504;
-        if (!uncertain || !(await reopenUncertain(db, environmentId, scope, key))) {
-          return send(reply, claim.answer, true);
-        }
-        const answer = await createOnce(db, client, environmentId, scope, key, request.body, claim.claimedAt);
-        return send(reply, answer, false);
+        const token =
+          claim.answer.statusCode === 504
+            ? await reopenUncertain(db, environmentId, scope, key, windowMs)
+            : null;
+        if (token === null) return send(reply, claim.answer, true);
+        answer = await createOnce({ ...base, token }, client, request.body, claim.claimedAt);
+      } else {
+        const since = claim.takenOver ? claim.claimedAt : null;
+        answer = await createOnce({ ...base, token: claim.token }, client, request.body, since);
       }
-      const answer = await createOnce(
-        db,
-        client,
-        environmentId,
-        scope,
-        key,
-        request.body,
-        claim.takenOver ? claim.claimedAt : null,
-      );
       return send(reply, answer, false);
     },
   );
