@@ -259,6 +259,37 @@ describe.each(testBackends)('connections API on %s', (kind) => {
     expect(res.body.error.code).toBe('invalid_body');
   });
 
+  it('refuses unknown fields and query parameters instead of dropping them', async () => {
+    const before = await countConnections();
+    const good = f.connectionBody() as { auth: Record<string, unknown> };
+    const bodies: Array<[Record<string, unknown>, string]> = [
+      [{ ...good, region: 'eu' }, '"region"'],
+      [{ ...good, settings: { timeoutms: 30000 } }, '"timeoutms"'],
+      [{ ...good, auth: { ...good.auth, clientsecret: 'x' } }, '"clientsecret"'],
+    ];
+    for (const [body, named] of bodies) {
+      for (const path of ['/v1/connections/check', '/v1/connections']) {
+        const res = await f.call('POST', path, body);
+        expect(res.status, `${path} ${named}`).toBe(400);
+        expect(res.body.error.code).toBe('invalid_body');
+        expect(res.body.error.message).toContain(named);
+      }
+    }
+    expect(await countConnections()).toBe(before);
+    const created = await f.call('POST', '/v1/connections', f.connectionBody({ name: 'strict' }));
+    const id = created.body.id as string;
+    const patched = await f.call('PATCH', `/v1/connections/${id}`, { name: 'x', nmae: 'y' });
+    expect(patched.status).toBe(400);
+    expect(patched.body.error.code).toBe('invalid_body');
+    expect(patched.body.error.message).toContain('"nmae"');
+    expect((await f.call('GET', `/v1/connections/${id}`)).body.name).toBe('strict');
+    const listed = await f.call('GET', '/v1/connections?limt=5');
+    expect(listed.status).toBe(400);
+    expect(listed.body.error.code).toBe('invalid_query');
+    expect(listed.body.error.message).toContain('"limt"');
+    await f.call('DELETE', `/v1/connections/${id}`);
+  });
+
   it('pages the connection list with a cursor that cannot be forged', async () => {
     const ids: string[] = [];
     for (const name of ['p1', 'p2', 'p3']) {

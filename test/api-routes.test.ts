@@ -61,6 +61,23 @@ describe.each(testBackends)('business-document routes on %s', (kind) => {
     expect((await f.call('GET', `${base}/customers?limit=501`)).status).toBe(400);
     expect((await f.call('GET', `${base}/customers?limit=0`)).status).toBe(400);
     expect((await f.call('GET', `${base}/sales-orders?from=yesterday`)).status).toBe(400);
+    const refused: Array<[string, string]> = [
+      [`${base}/customers?bogus=1`, '"bogus"'],
+      [`${base}/sales-orders?updatedsince=2026-01-01`, '"updatedsince"'],
+      [`${base}/customers/C0001?site=ALD01`, '"site"'],
+      [`${base}/sales-orders?from=2026-13-45`, 'from'],
+      [`${base}/deliveries?to=2026-02-30`, 'to'],
+      [`${base}/sales-orders?updatedSince=2026-01-01T25:00Z`, 'updatedSince'],
+      [`${base}/customers?search=%25`, 'search'],
+    ];
+    for (const [path, named] of refused) {
+      const res = await f.call('GET', path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.code, path).toBe('invalid_query');
+      expect(res.body.error.message, path).toContain(named);
+    }
+    const percent = await f.call('GET', `${base}/items?search=10%25`);
+    expect(percent.body.error.message).toContain('wildcard');
     const searched = await f.call('GET', `${base}/customers?search=${encodeURIComponent("ald' or 'a")}`);
     expect(searched.status).toBe(200);
     expect(searched.body.data).toEqual([]);

@@ -16,6 +16,7 @@ import {
 } from './connection.js';
 import { formatConnection } from './connection.formatter.js';
 import * as service from './connection.service.js';
+import { strictQuery } from './strict-schema.js';
 
 export function actorOf(request: FastifyRequest): service.Actor {
   return { environmentId: request.auth.environmentId, actor: request.auth.apiKeyId };
@@ -48,7 +49,7 @@ export function connectionServiceDeps(deps: AppDeps): service.ConnectionServiceD
 }
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
-const listQuery = z.object({
+const listQuery = strictQuery({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().min(1).max(2000).optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictBody } from './strict-schema.js';
 
 /** Connection types and the zod schemas that drive validation, types and /openapi.json. */
 
@@ -15,7 +16,7 @@ export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 const secretText = z.string().min(1).max(2000);
 const plainText = z.string().trim().min(1).max(200);
 
-export const clientCredentialsAuthSchema = z.object({
+export const clientCredentialsAuthSchema = strictBody({
   type: z.literal('client_credentials'),
   clientId: plainText,
   clientSecret: secretText,
@@ -27,7 +28,7 @@ export const clientCredentialsAuthSchema = z.object({
   tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
 });
 
-export const connectedAppAuthSchema = z.object({
+export const connectedAppAuthSchema = strictBody({
   type: z.literal('connected_app'),
   clientId: plainText,
   secret: secretText,
@@ -36,7 +37,7 @@ export const connectedAppAuthSchema = z.object({
   lifetimeSeconds: z.number().int().min(15).max(3600).optional(),
 });
 
-export const basicAuthSchema = z.object({
+export const basicAuthSchema = strictBody({
   type: z.literal('basic'),
   user: plainText,
   password: secretText,
@@ -51,7 +52,7 @@ export const authInputSchema = z.discriminatedUnion('type', [
 export type AuthInput = z.infer<typeof authInputSchema>;
 export type AuthType = AuthInput['type'];
 
-export const connectionSettingsSchema = z.object({
+export const connectionSettingsSchema = strictBody({
   timeoutMs: z.number().int().min(1000).max(300_000).optional().describe('Per-request timeout for X3 calls.'),
   concurrency: z
     .number()
@@ -89,7 +90,7 @@ const baseUrlSchema = z
 
 const externalIdSchema = z.string().trim().min(1).max(200);
 
-export const connectionCreateSchema = z.object({
+export const connectionCreateSchema = strictBody({
   name: z.string().trim().min(1).max(200),
   externalId: externalIdSchema.optional().describe('Your own id for this tenant; unique in the environment.'),
   baseUrl: baseUrlSchema,
@@ -99,14 +100,12 @@ export const connectionCreateSchema = z.object({
 });
 export type ConnectionCreateInput = z.infer<typeof connectionCreateSchema>;
 
-export const connectionPatchSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    externalId: externalIdSchema.nullable().optional(),
-    settings: connectionSettingsSchema.optional(),
-    auth: authInputSchema.optional().describe('New credentials; checked against X3 before they are saved.'),
-  })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'give at least one field to change');
+export const connectionPatchSchema = strictBody({
+  name: z.string().trim().min(1).max(200).optional(),
+  externalId: externalIdSchema.nullable().optional(),
+  settings: connectionSettingsSchema.optional(),
+  auth: authInputSchema.optional().describe('New credentials; checked against X3 before they are saved.'),
+}).refine((v) => Object.values(v).some((x) => x !== undefined), 'give at least one field to change');
 export type ConnectionPatchInput = z.infer<typeof connectionPatchSchema>;
 
 export const checkStepSchema = z.object({

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import { errorResponses } from '../http/errors.js';
+import { ApiError, errorResponses } from '../http/errors.js';
 import type { ApiInstance } from '../http/types.js';
+import { X3InvalidInputError } from '../x3/errors.js';
 import type { X3Client } from '../x3/index.js';
 import { customerCreateSchema, customerUpdateSchema } from '../x3/resources/customers.js';
 import { openCursor, sealCursor } from './cursor.js';
@@ -48,6 +49,19 @@ interface ListDef {
 }
 
 const connectionParams = z.object({ id: z.string().min(1).max(100) });
+
+/**
+ * The query schemas refuse bad filters first; anything the X3 client still refuses before
+ * sending came from the query string too, so it is told as one.
+ */
+function asQueryError(err: unknown): never {
+  if (err instanceof X3InvalidInputError) {
+    throw new ApiError(400, 'invalid_query', `The query string is not valid: ${err.message}`, {
+      issues: [{ path: '', message: err.message }],
+    });
+  }
+  throw err;
+}
 
 /** A plain copy for the answer: X3's payload goes out only when asked for. */
 export function present(record: object, includeRaw: boolean): Record<string, unknown> {
@@ -229,11 +243,14 @@ export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<v
             : undefined;
         const { client } = await deps.connections.get(request.auth.environmentId, id);
         const clientFilters = def.toClient ? def.toClient(filters) : filters;
-        const page = await def.pick(client).page({
-          ...clientFilters,
-          pageSize: query.limit as number,
-          ...(position !== undefined ? { cursor: position } : {}),
-        });
+        const page = await def
+          .pick(client)
+          .page({
+            ...clientFilters,
+            pageSize: query.limit as number,
+            ...(position !== undefined ? { cursor: position } : {}),
+          })
+          .catch(asQueryError);
         const includeRaw = query.include === 'raw';
         return {
           data: page.data.map((r) => present(r, includeRaw)),
