@@ -313,6 +313,7 @@ function DeleteSection({ connection: c }: { connection: Connection }) {
     } catch (err) {
       setError(err);
       setBusy(false);
+      setConfirm(false);
     }
   }
 

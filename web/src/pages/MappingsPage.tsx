@@ -330,7 +330,8 @@ export function MappingsPage({ connectionId, kind }: { connectionId: string; kin
                 </select>
               </div>
               <div className="counts" aria-live="polite">
-                <strong data-testid="unmapped-count">{unmapped}</strong> unmapped of <span data-testid="mapping-total">{all.length}</span>
+                <strong data-testid="unmapped-count">{unmapped}</strong> unmapped of{' '}
+                <span data-testid="mapping-total">{all.length}</span>
                 {changed.length ? <span className="muted"> · {changed.length} not saved</span> : null}
               </div>
             </div>
