@@ -16,6 +16,8 @@ import { processPendingQuotes } from '../src/orders/order.service.js';
 import { createSimulator } from '../src/simulator/index.js';
 import { processWebhookDeliveries } from '../src/webhooks/webhook.service.js';
 import { verifyWebhookSignature } from '../src/webhooks/webhook.signature.js';
+import { webhookEventTypes } from '../web/src/api.js';
+import { resources } from '../web/src/resources.js';
 import { FAR_FUTURE_MS, waitFor } from './orders-support.js';
 
 // The admin UI in real headless Chromium, against the real server (createApp on port 0) and the
@@ -159,6 +161,45 @@ describe('admin UI in a browser', () => {
     await sim?.close();
     await consumer?.close();
     if (!UPDATE_SCREENSHOTS && shotDir) await rm(shotDir, { recursive: true, force: true });
+  });
+
+  it('asks only for query parameters and body fields the API documents', async () => {
+    type Operation = {
+      parameters?: { name: string; in: string }[];
+      requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+    };
+    const doc = (await (await fetch(`${url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const queryOf = (path: string, method = 'get') =>
+      (doc.paths[path]?.[method]?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    // What the screens send (web/src/api.ts and the pages), path by path.
+    const sent: [string, string, string[]][] = [
+      ['/v1/connections', 'get', ['limit', 'cursor']],
+      ['/v1/connections/{id}/mappings/products', 'get', ['limit', 'cursor']],
+      ['/v1/connections/{id}/mappings/customers', 'get', ['limit', 'cursor']],
+      ['/v1/connections/{id}/mappings/products', 'put', ['mode']],
+      ['/v1/connections/{id}/quotes', 'get', ['limit', 'cursor', 'status']],
+      ['/v1/webhooks', 'get', ['limit', 'cursor']],
+      ['/v1/webhooks/{id}/deliveries', 'get', ['limit', 'cursor', 'state']],
+      ['/v1/connections/{id}/deliveries', 'get', ['salesOrder']],
+      ...resources.map((r): [string, string, string[]] => [
+        `/v1/connections/{id}/${r.id}`,
+        'get',
+        ['limit', 'cursor', ...r.filters.map((f) => f.name)],
+      ]),
+    ];
+    for (const [path, method, names] of sent) {
+      expect(queryOf(path, method), `${method} ${path}`).toEqual(expect.arrayContaining(names));
+    }
+    const webhookBody = Object.keys(
+      doc.paths['/v1/webhooks']?.post?.requestBody?.content['application/json']?.schema.properties ?? {},
+    );
+    expect(webhookBody).toEqual(expect.arrayContaining(['url', 'events', 'description']));
+    const eventsSchema = JSON.stringify(
+      doc.paths['/v1/webhooks']?.post?.requestBody?.content['application/json']?.schema.properties?.events,
+    );
+    for (const t of webhookEventTypes) expect(eventsSchema).toContain(t);
   });
 
   it('refuses a wrong API key and accepts the right one', async () => {

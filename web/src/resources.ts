@@ -1,4 +1,4 @@
-import type { X3Record } from './api';
+import type { X3Record } from './api.js';
 
 // What the record browser shows for each X3 class: the list columns (normalized model fields,
 // docs/x3-objects.md), the filters the API accepts for it, and how to build the record's key.
