@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../src/db/test-support/stores.js';
-import { DEMO_CREDENTIALS } from '../src/simulator/index.js';
+import { createSimulator, DEMO_CREDENTIALS } from '../src/simulator/index.js';
 import { startApiFixture, type ApiFixture } from './api-support.js';
 
 const readOnlyClient = {
@@ -144,6 +144,60 @@ describe.each(testBackends)('connections API on %s', (kind) => {
       .filter((d) => d.connectionId === id);
     expect(mine.map((d) => d.status)).toEqual(['auth_failed', 'active']);
     await f.call('DELETE', `/v1/connections/${id}`);
+  });
+
+  it('moves a connection to a new address or folder, checked before it is saved', async () => {
+    const created = await f.call('POST', '/v1/connections', f.connectionBody({ name: 'moving' }));
+    const id = created.body.id as string;
+    const moved = await createSimulator({ port: 0, quiet: true });
+    try {
+      const refused: Array<[Record<string, unknown>, string]> = [
+        [{ baseUrl: 'http://10.0.0.1:8124' }, 'invalid_host'],
+        [{ baseUrl: `http://127.0.0.1:${await f.closedPort()}` }, 'x3_unreachable'],
+        [{ folder: 'NOSUCHFOLDER' }, 'x3_folder_not_found'],
+        [{ baseUrl: moved.url, folder: 'NOSUCHFOLDER' }, 'x3_folder_not_found'],
+      ];
+      for (const [patch, code] of refused) {
+        const res = await f.call('PATCH', `/v1/connections/${id}`, patch);
+        expect(res.status, code).toBe(422);
+        expect(res.body.error.code).toBe(code);
+        expect(res.body.error.details.checks.some((c: { ok: boolean }) => !c.ok)).toBe(true);
+        const still = await f.call('GET', `/v1/connections/${id}`);
+        expect(still.body).toMatchObject({ baseUrl: f.simulator.url, folder: 'ALDGATE', status: 'active' });
+      }
+
+      const res = await f.call('PATCH', `/v1/connections/${id}`, { baseUrl: `${moved.url}/` });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ baseUrl: moved.url, folder: 'ALDGATE', status: 'active' });
+      expect(res.body.checks.map((c: { step: string; ok: boolean }) => [c.step, c.ok])).toEqual([
+        ['token', true],
+        ['test_read', true],
+      ]);
+      moved.clearRequests();
+      f.simulator.clearRequests();
+      expect((await f.call('GET', `/v1/connections/${id}/customers/C0001`)).status).toBe(200);
+      expect(moved.requests().some((r) => r.path.includes('BPCUSTOMER'))).toBe(true);
+      expect(f.simulator.requests()).toHaveLength(0);
+
+      const refolder = await f.call('PATCH', `/v1/connections/${id}`, { folder: 'aldtest' });
+      expect(refolder.status).toBe(200);
+      expect(refolder.body.folder).toBe('ALDTEST');
+      moved.clearRequests();
+      expect((await f.call('GET', `/v1/connections/${id}/customers?limit=1`)).status).toBe(200);
+      const apiCalls = moved.requests().filter((r) => r.path.startsWith('/api1/'));
+      expect(apiCalls.length).toBeGreaterThan(0);
+      expect(apiCalls.every((r) => r.path.includes('/ALDTEST/'))).toBe(true);
+      const audit = await f.store.db
+        .selectFrom('audit_events')
+        .select(['action'])
+        .where('subject_id', '=', id)
+        .where('action', '=', 'connection.moved')
+        .execute();
+      expect(audit).toHaveLength(2);
+    } finally {
+      await f.call('DELETE', `/v1/connections/${id}`);
+      await moved.close();
+    }
   });
 
   describe('tells each wizard failure apart, and stores nothing', () => {

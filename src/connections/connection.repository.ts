@@ -166,6 +166,7 @@ export interface ConnectionUpdate {
   externalId?: string | null;
   settings?: ConnectionSettings;
   baseUrl?: string;
+  folder?: string;
   authType?: Connection['authType'];
   clientIdHint?: string;
   credentialsSealed?: string;
@@ -187,6 +188,7 @@ export async function updateConnection(
       ...(u.externalId !== undefined ? { external_id: u.externalId } : {}),
       ...(u.settings !== undefined ? { settings: JSON.stringify(u.settings) } : {}),
       ...(u.baseUrl !== undefined ? { base_url: u.baseUrl } : {}),
+      ...(u.folder !== undefined ? { folder: u.folder } : {}),
       ...(u.authType !== undefined ? { auth_type: u.authType } : {}),
       ...(u.clientIdHint !== undefined ? { client_id_hint: u.clientIdHint } : {}),
       ...(u.credentialsSealed !== undefined ? { credentials_sealed: u.credentialsSealed } : {}),

@@ -161,7 +161,15 @@ export async function connectionRoutes(api: ApiInstance, deps: AppDeps): Promise
     {
       schema: {
         tags: TAGS,
-        summary: 'Rename, change settings or rotate credentials (new credentials are checked first)',
+        summary: 'Rename, move to a new address or folder, change settings or rotate credentials',
+        description:
+          'Only the fields given change. A new `baseUrl` (the X3 server moved), `folder` or `auth` is checked before ' +
+          'anything is saved, like the wizard: the address goes through the same host checks (no private address ' +
+          'unless allowed), a token is minted and one customer is read, with the stored credentials unless new ones ' +
+          'are given. On success the answer carries `checks` and the connection keeps its id, mappings and quotes; ' +
+          'on failure it is 422 with the failing step in `details.checks` and nothing changes. An explicit ' +
+          '`auth.tokenUrl` is not moved with `baseUrl`: send `auth` too when the token endpoint moved with it. ' +
+          'Unknown fields answer 400 invalid_body.',
         params: idParams,
         body: connectionPatchSchema,
         response: {

@@ -4,6 +4,7 @@ import { ApiError } from '../http/errors.js';
 import type { Vault } from '../secrets/index.js';
 import {
   clientIdHintOf,
+  type AuthInput,
   normalizeBaseUrl,
   publicAuthSettings,
   type CheckStep,
@@ -237,7 +238,11 @@ export async function recheckConnection(
   return { connection: updated, checks: outcome.checks };
 }
 
-/** Name, externalId and settings change at once; new credentials are checked against X3 first. */
+/**
+ * Name, externalId and settings change at once. A new address, folder or credentials are
+ * checked against X3 first (through the egress guard, like the wizard), and saved only if
+ * every check passes: an X3 server that moved keeps its connection id, mappings and quotes.
+ */
 export async function patchConnection(
   deps: ConnectionServiceDeps,
   who: Actor,
@@ -246,7 +251,7 @@ export async function patchConnection(
 ): Promise<{ connection: Connection; checks: CheckStep[] | null }> {
   const found = await repo.findConnectionWithSecret(deps.db, who.environmentId, id);
   if (!found) throw new ApiError(404, 'not_found', `No connection ${id} in this environment.`);
-  const { connection } = found;
+  const { connection, credentialsSealed } = found;
   if (patch.externalId) {
     const other = await repo.findConnectionByExternalId(deps.db, who.environmentId, patch.externalId);
     if (other && other.id !== id) throw externalIdTaken(patch.externalId);
@@ -260,25 +265,39 @@ export async function patchConnection(
     ? publicAuthSettings(patch.auth)
     : compact({ ...connection.settings, timeoutMs: undefined, concurrency: undefined });
   const settings = compact({ ...userSettings, ...authSettings }) as ConnectionSettings;
+  const baseUrl = patch.baseUrl === undefined ? connection.baseUrl : normalizeBaseUrl(patch.baseUrl);
+  const folder = patch.folder ?? connection.folder;
+  const moved = baseUrl !== connection.baseUrl || folder !== connection.folder;
   const fields: repo.ConnectionUpdate = {
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.externalId !== undefined ? { externalId: patch.externalId } : {}),
+    ...(moved ? { baseUrl, folder } : {}),
     settings,
   };
   try {
-    if (patch.auth) {
-      const outcome = await runConnectionCheck(
-        { baseUrl: connection.baseUrl, folder: connection.folder, auth: patch.auth, settings },
-        deps.access,
-      );
+    if (patch.auth || moved) {
+      const auth = patch.auth ?? (JSON.parse(deps.vault.open(credentialsSealed, id)) as AuthInput);
+      const outcome = await runConnectionCheck({ baseUrl, folder, auth, settings }, deps.access);
       if (outcome.failure) throw checkFailureToApiError(outcome.failure, outcome.checks);
       const updated = await recordStatus(deps, who, connection, outcome, {
         ...fields,
-        authType: patch.auth.type,
-        clientIdHint: clientIdHintOf(patch.auth),
-        credentialsSealed: deps.vault.seal(JSON.stringify(patch.auth), id),
+        ...(patch.auth
+          ? {
+              authType: patch.auth.type,
+              clientIdHint: clientIdHintOf(patch.auth),
+              credentialsSealed: deps.vault.seal(JSON.stringify(patch.auth), id),
+            }
+          : {}),
       });
-      await audit(deps.db, who, 'connection.credentials_rotated', id, { authType: patch.auth.type });
+      if (moved) {
+        await audit(deps.db, who, 'connection.moved', id, {
+          from: { baseUrl: connection.baseUrl, folder: connection.folder },
+          to: { baseUrl, folder },
+        });
+      }
+      if (patch.auth) {
+        await audit(deps.db, who, 'connection.credentials_rotated', id, { authType: patch.auth.type });
+      }
       deps.clients.invalidate(id);
       return { connection: updated, checks: outcome.checks };
     }

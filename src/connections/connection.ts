@@ -103,6 +103,12 @@ export type ConnectionCreateInput = z.infer<typeof connectionCreateSchema>;
 export const connectionPatchSchema = strictBody({
   name: z.string().trim().min(1).max(200).optional(),
   externalId: externalIdSchema.nullable().optional(),
+  baseUrl: baseUrlSchema
+    .optional()
+    .describe('The X3 web server moved: checked (address, token, test read) before it is saved.'),
+  folder: folderSchema
+    .optional()
+    .describe('Another X3 folder: checked (token, test read) before it is saved.'),
   settings: connectionSettingsSchema.optional(),
   auth: authInputSchema.optional().describe('New credentials; checked against X3 before they are saved.'),
 }).refine((v) => Object.values(v).some((x) => x !== undefined), 'give at least one field to change');
