@@ -200,6 +200,87 @@ describe.each(testBackends)('connections API on %s', (kind) => {
     }
   });
 
+  it('records a status change seen on ordinary calls once, and back once a call succeeds', async () => {
+    const created = await f.call('POST', '/v1/connections', f.connectionBody({ name: 'calls' }));
+    const id = created.body.id as string;
+    const changes = async () => {
+      const audit = await f.store.db
+        .selectFrom('audit_events')
+        .select(['data'])
+        .where('subject_id', '=', id)
+        .where('action', '=', 'connection.status_changed')
+        .orderBy('created_at')
+        .execute();
+      const events = await f.store.db
+        .selectFrom('webhook_events')
+        .select(['data'])
+        .where('type', '=', 'connection.status_changed')
+        .execute();
+      return {
+        audit: audit.map((e) => `${e.data.from}>${e.data.to}`),
+        events: events
+          .map((e) => e.data as { connectionId: string; status: string })
+          .filter((d) => d.connectionId === id)
+          .map((d) => d.status),
+      };
+    };
+    const statusNow = async () => (await f.call('GET', `/v1/connections/${id}`)).body;
+    try {
+      const before = await statusNow();
+      for (let i = 0; i < 3; i++)
+        expect((await f.call('GET', `/v1/connections/${id}/items?limit=1`)).status).toBe(200);
+      // Successful calls on an active connection write nothing.
+      expect((await statusNow()).updatedAt).toBe(before.updatedAt);
+
+      f.simulator.setFaults([
+        { match: { method: 'GET', class: 'BPCUSTOMER' }, action: 'status', status: 401 },
+      ]);
+      let refused: Array<Awaited<ReturnType<typeof f.call>>>;
+      try {
+        refused = await Promise.all(
+          Array.from({ length: 3 }, () => f.call('GET', `/v1/connections/${id}/customers?limit=1`)),
+        );
+      } finally {
+        f.simulator.clearFaults();
+      }
+      for (const r of refused) expect(r.body.error.code).toBe('x3_auth_failed');
+      const failed = await statusNow();
+      expect(failed.status).toBe('auth_failed');
+      expect(failed.lastError).toMatchObject({ code: 'x3_auth_failed', step: null });
+      expect(await changes()).toEqual({ audit: ['active>auth_failed'], events: ['auth_failed'] });
+
+      expect((await f.call('GET', `/v1/connections/${id}/items?limit=1`)).status).toBe(200);
+      expect((await f.call('GET', `/v1/connections/${id}/customers/C0001`)).status).toBe(200);
+      const back = await statusNow();
+      expect(back.status).toBe('active');
+      expect(back.lastError).toBeNull();
+      expect(await changes()).toEqual({
+        audit: ['active>auth_failed', 'auth_failed>active'],
+        events: ['auth_failed', 'active'],
+      });
+
+      // No rights on items is not the connection's fault; none on customers (the test class) is.
+      for (const cls of ['ITMMASTER', 'BPCUSTOMER']) {
+        f.simulator.setFaults([{ match: { method: 'GET', class: cls }, action: 'status', status: 403 }]);
+        try {
+          const path = cls === 'ITMMASTER' ? 'items' : 'customers';
+          const res = await f.call('GET', `/v1/connections/${id}/${path}?limit=1`);
+          expect(res.body.error.code).toBe('x3_permission_denied');
+        } finally {
+          f.simulator.clearFaults();
+        }
+        expect((await statusNow()).status).toBe(cls === 'ITMMASTER' ? 'active' : 'permission_denied');
+      }
+      expect((await f.call('GET', `/v1/connections/${id}/items?limit=1`)).status).toBe(200);
+      expect((await statusNow()).status).toBe('permission_denied');
+      expect((await f.call('GET', `/v1/connections/${id}/customers?limit=1`)).status).toBe(200);
+      expect((await statusNow()).status).toBe('active');
+      expect((await changes()).events).toEqual(['auth_failed', 'active', 'permission_denied', 'active']);
+    } finally {
+      await f.call('DELETE', `/v1/connections/${id}`);
+    }
+  });
+
   describe('tells each wizard failure apart, and stores nothing', () => {
     const cases: Array<[string, () => Promise<Record<string, unknown>>, string, string | null]> = [
       [

@@ -206,6 +206,33 @@ export async function updateConnection(
   return row ? rowToConnection(row) : null;
 }
 
+/**
+ * Moves the status from `expected` to `status` and nothing else changes; null when the row had
+ * another status by then (someone recorded the change first), so a change is recorded once.
+ */
+export async function changeStatusIf(
+  db: DbExecutor,
+  environmentId: string,
+  id: string,
+  expected: ConnectionStatus,
+  status: ConnectionStatus,
+  lastError: LastError | null,
+): Promise<Connection | null> {
+  const row = await db
+    .updateTable('connections')
+    .set({
+      status,
+      last_error: lastError === null ? null : JSON.stringify(lastError),
+      updated_at: new Date(),
+    })
+    .where('environment_id', '=', environmentId)
+    .where('id', '=', id)
+    .where('status', '=', expected)
+    .returning(PUBLIC_COLUMNS)
+    .executeTakeFirst();
+  return row ? rowToConnection(row) : null;
+}
+
 export async function deleteConnection(db: DbExecutor, environmentId: string, id: string): Promise<boolean> {
   const result = await db
     .deleteFrom('connections')

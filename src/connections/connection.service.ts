@@ -13,6 +13,7 @@ import {
   type ConnectionPatchInput,
   type ConnectionSettings,
   type ConnectionStatus,
+  type LastError,
 } from './connection.js';
 import {
   failureToLastError,
@@ -217,6 +218,49 @@ async function recordStatus(
     return updated;
   });
   if (before.status !== updated.status) await deps.afterStatusChange?.();
+  return updated;
+}
+
+/**
+ * A status seen on an ordinary X3 call (not a check): recorded only if the connection still
+ * has the status the caller saw, so concurrent calls that saw the same change record it, its
+ * audit entry and its `connection.status_changed` event once. Null when nothing changed here.
+ */
+export async function recordObservedStatus(
+  deps: ConnectionServiceDeps,
+  who: Actor,
+  before: Connection,
+  to: ConnectionStatus,
+  lastError: LastError | null,
+): Promise<Connection | null> {
+  if (before.status === to) return null;
+  const updated = await deps.db.transaction().execute(async (tx) => {
+    const changed = await repo.changeStatusIf(tx, who.environmentId, before.id, before.status, to, lastError);
+    if (!changed) return null;
+    await audit(tx, who, 'connection.status_changed', before.id, {
+      from: before.status,
+      to,
+      source: 'x3_call',
+      ...(lastError ? { reason: lastError.code } : {}),
+    });
+    await deps.onStatusChange?.(tx, {
+      environmentId: who.environmentId,
+      connectionId: before.id,
+      from: before.status,
+      to,
+      at: changed.updatedAt,
+      name: changed.name,
+      reason: lastError ? { code: lastError.code, message: lastError.message } : null,
+    });
+    return changed;
+  });
+  if (updated) {
+    deps.log.info(
+      { connectionId: before.id, environmentId: who.environmentId, from: before.status, to },
+      'connection status changed on an X3 call',
+    );
+    await deps.afterStatusChange?.();
+  }
   return updated;
 }
 

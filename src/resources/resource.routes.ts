@@ -30,6 +30,7 @@ import {
   supplierInvoiceListQuery,
 } from './resource.queries.js';
 import { registerSalesOrderCreate } from './sales-order.routes.js';
+import { createUseX3 } from './x3-call.js';
 
 /** A list the client can page through, and read by key. */
 interface PagedResource {
@@ -218,6 +219,7 @@ const GETS: GetDef[] = [
 
 /** Every business-document route under /v1/connections/{id}. */
 export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<void> {
+  const useX3 = createUseX3(deps);
   for (const def of LISTS) {
     api.get(
       `/v1/connections/:id/${def.path}`,
@@ -241,16 +243,21 @@ export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<v
           typeof query.cursor === 'string'
             ? openCursor(deps.vault, id, def.path, filters, query.cursor)
             : undefined;
-        const { client } = await deps.connections.get(request.auth.environmentId, id);
         const clientFilters = def.toClient ? def.toClient(filters) : filters;
-        const page = await def
-          .pick(client)
-          .page({
-            ...clientFilters,
-            pageSize: query.limit as number,
-            ...(position !== undefined ? { cursor: position } : {}),
-          })
-          .catch(asQueryError);
+        const page = await useX3(
+          request,
+          id,
+          (client) =>
+            def
+              .pick(client)
+              .page({
+                ...clientFilters,
+                pageSize: query.limit as number,
+                ...(position !== undefined ? { cursor: position } : {}),
+              })
+              .catch(asQueryError),
+          { testClass: def.path === 'customers' },
+        );
         const includeRaw = query.include === 'raw';
         return {
           data: page.data.map((r) => present(r, includeRaw)),
@@ -275,8 +282,10 @@ export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<v
       async (request) => {
         const params = request.params as Record<string, string>;
         const query = request.query as Record<string, unknown>;
-        const { client } = await deps.connections.get(request.auth.environmentId, params.id!);
-        return present(await def.read(client, params, query), query.include === 'raw');
+        const record = await useX3(request, params.id!, (client) => def.read(client, params, query), {
+          testClass: def.tag === 'customers',
+        });
+        return present(record, query.include === 'raw');
       },
     );
   }
@@ -295,8 +304,14 @@ export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<v
       },
     },
     async (request, reply) => {
-      const { client } = await deps.connections.get(request.auth.environmentId, request.params.id);
-      const created = await client.customers.create(request.body);
+      const created = await useX3(
+        request,
+        request.params.id,
+        (client) => client.customers.create(request.body),
+        {
+          testClass: true,
+        },
+      );
       return reply.code(201).send(present(created, false) as never);
     },
   );
@@ -313,10 +328,15 @@ export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<v
       },
     },
     async (request) => {
-      const { client } = await deps.connections.get(request.auth.environmentId, request.params.id);
-      return present(await client.customers.update(request.params.code, request.body), false) as never;
+      const updated = await useX3(
+        request,
+        request.params.id,
+        (client) => client.customers.update(request.params.code, request.body),
+        { testClass: true },
+      );
+      return present(updated, false) as never;
     },
   );
 
-  registerSalesOrderCreate(api, deps);
+  registerSalesOrderCreate(api, deps, useX3);
 }

@@ -21,6 +21,7 @@ import {
 } from './idempotency.js';
 import { salesOrderSchema } from './resource.models.js';
 import { ambiguousOutcome, findOwnOrder } from './sales-order.reconcile.js';
+import type { UseX3 } from './x3-call.js';
 
 type SalesOrderCreate = z.infer<typeof salesOrderCreateSchema>;
 
@@ -124,7 +125,7 @@ async function createOnce(
   }
 }
 
-export function registerSalesOrderCreate(api: ApiInstance, deps: AppDeps): void {
+export function registerSalesOrderCreate(api: ApiInstance, deps: AppDeps, useX3: UseX3): void {
   api.post(
     '/v1/connections/:id/sales-orders',
     {
@@ -151,27 +152,33 @@ export function registerSalesOrderCreate(api: ApiInstance, deps: AppDeps): void 
     async (request, reply) => {
       const environmentId = request.auth.environmentId;
       const key = requireIdempotencyKey(request.headers['idempotency-key']);
-      const { client, connection } = await deps.connections.get(environmentId, request.params.id);
-      const db = deps.store.db;
-      const scope = `sales-orders:${request.params.id}`;
-      const windowMs = claimWindowMs(connection.settings);
-      const claim = await claimKey(db, environmentId, scope, key, requestHash(request.body), windowMs);
-      if (claim.kind === 'conflict') throw idempotencyConflict();
-      if (claim.kind === 'in_progress') throw stillInProgress();
-      const base = { db, environmentId, scope, key, windowMs, log: request.log };
-      let answer: StoredAnswer;
-      if (claim.kind === 'replay') {
-        const token =
-          claim.answer.statusCode === 504
-            ? await reopenUncertain(db, environmentId, scope, key, windowMs)
-            : null;
-        if (token === null) return send(reply, claim.answer, true);
-        answer = await createOnce({ ...base, token }, client, request.body, claim.claimedAt);
-      } else {
+      const answer = await useX3(request, request.params.id, async (client, connection, noX3Call) => {
+        const db = deps.store.db;
+        const scope = `sales-orders:${request.params.id}`;
+        const windowMs = claimWindowMs(connection.settings);
+        const claim = await claimKey(db, environmentId, scope, key, requestHash(request.body), windowMs);
+        if (claim.kind === 'conflict') throw idempotencyConflict();
+        if (claim.kind === 'in_progress') throw stillInProgress();
+        const base = { db, environmentId, scope, key, windowMs, log: request.log };
+        if (claim.kind === 'replay') {
+          const token =
+            claim.answer.statusCode === 504
+              ? await reopenUncertain(db, environmentId, scope, key, windowMs)
+              : null;
+          if (token === null) {
+            noX3Call();
+            return { ...claim.answer, replayed: true };
+          }
+          return {
+            ...(await createOnce({ ...base, token }, client, request.body, claim.claimedAt)),
+            replayed: false,
+          };
+        }
         const since = claim.takenOver ? claim.claimedAt : null;
-        answer = await createOnce({ ...base, token: claim.token }, client, request.body, since);
-      }
-      return send(reply, answer, false);
+        const made = await createOnce({ ...base, token: claim.token }, client, request.body, since);
+        return { ...made, replayed: false };
+      });
+      return send(reply, answer, answer.replayed);
     },
   );
 }
