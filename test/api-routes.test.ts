@@ -93,6 +93,29 @@ describe.each(testBackends)('business-document routes on %s', (kind) => {
     expect(missing.body.error.code).toBe('not_found');
   });
 
+  it('tells which record of which folder is missing, with X3 diagnosis kept aside', async () => {
+    const cases: Array<[string, string, unknown?]> = [
+      [`customers/C9999`, 'No customer C9999 in folder ALDGATE.'],
+      [`items/NO-ITEM`, 'No item NO-ITEM in folder ALDGATE.'],
+      [`sales-orders/SO404`, 'No sales order SO404 in folder ALDGATE.'],
+      [`purchase-orders/PO404`, 'No purchase order PO404 in folder ALDGATE.'],
+      [`supplier-invoices/PI404`, 'No supplier invoice PI404 in folder ALDGATE.'],
+      [`journal-entries/ODP/JE404`, 'No journal entry ODP JE404 in folder ALDGATE.'],
+      [`deliveries/SD404`, 'No delivery SD404 in folder ALDGATE.'],
+      [`customers/C9999`, 'No customer C9999 in folder ALDGATE.', { name: 'Nobody' }],
+    ];
+    for (const [path, message, patch] of cases) {
+      const res = await f.call(patch ? 'PATCH' : 'GET', `${base}/${path}`, patch);
+      expect(res.status, path).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+      expect(res.body.error.message).toBe(message);
+      expect(res.body.error.details.folder).toBe('ALDGATE');
+      expect(res.body.error.details.x3Status).toBeUndefined();
+    }
+    const customer = await f.call('GET', `${base}/customers/C9999`);
+    expect(customer.body.error.details.x3Diagnosis).toContain('721');
+  });
+
   it('creates and updates a customer', async () => {
     const code = `T${kind === 'pglite' ? 'P' : 'G'}${Date.now().toString().slice(-6)}`;
     const created = await f.call('POST', `${base}/customers`, {

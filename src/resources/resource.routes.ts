@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import { ApiError, errorResponses } from '../http/errors.js';
 import type { ApiInstance } from '../http/types.js';
-import { X3InvalidInputError } from '../x3/errors.js';
+import { X3InvalidInputError, X3NotFoundError } from '../x3/errors.js';
 import type { X3Client } from '../x3/index.js';
 import { customerCreateSchema, customerUpdateSchema } from '../x3/resources/customers.js';
 import { openCursor, sealCursor } from './cursor.js';
@@ -62,6 +62,26 @@ function asQueryError(err: unknown): never {
     });
   }
   throw err;
+}
+
+/**
+ * X3 says "no such record" as a 200 with a 721 diagnosis: the caller hears which record of
+ * which folder is missing, in words, and X3's own diagnosis stays in the details.
+ */
+function notFoundAs(noun: string, key: string, folder: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof X3NotFoundError) {
+      const diagnosis = err.message.replace(/^X3 has no such record( or class)?[:.]?\s*/, '').trim();
+      throw new ApiError(
+        404,
+        'not_found',
+        `No ${noun} ${key} in folder ${folder}.`,
+        { resource: noun, key, folder, ...(diagnosis ? { x3Diagnosis: diagnosis } : {}) },
+        { cause: err },
+      );
+    }
+    throw err;
+  };
 }
 
 /** A plain copy for the answer: X3's payload goes out only when asked for. */
@@ -143,6 +163,9 @@ interface GetDef {
   path: string;
   tag: string;
   summary: string;
+  /** What the record is, in words, and its key as the caller gave it: for the not-found message. */
+  noun: string;
+  keyOf: (params: Record<string, string>) => string;
   model: z.ZodType;
   params: z.ZodObject;
   query: z.ZodObject;
@@ -156,6 +179,8 @@ const GETS: GetDef[] = [
     path: 'customers/:code',
     tag: 'customers',
     summary: 'One customer with its addresses',
+    noun: 'customer',
+    keyOf: (p) => p.code!,
     model: customerSchema,
     params: connectionParams.extend({ code: key('Customer code (BPCNUM)', 15) }),
     query: includeQuery,
@@ -165,6 +190,8 @@ const GETS: GetDef[] = [
     path: 'items/:ref',
     tag: 'items',
     summary: 'One item with its units and stock by storage site',
+    noun: 'item',
+    keyOf: (p) => p.ref!,
     model: itemSchema,
     params: connectionParams.extend({ ref: key('Item reference (ITMREF)', 20) }),
     query: itemGetQuery,
@@ -174,6 +201,8 @@ const GETS: GetDef[] = [
     path: 'sales-orders/:number',
     tag: 'sales orders',
     summary: 'One sales order with its lines',
+    noun: 'sales order',
+    keyOf: (p) => p.number!,
     model: salesOrderSchema,
     params: connectionParams.extend({ number: key('Order number (SOHNUM)') }),
     query: includeQuery,
@@ -183,6 +212,8 @@ const GETS: GetDef[] = [
     path: 'purchase-orders/:number',
     tag: 'purchase orders',
     summary: 'One purchase order with its lines',
+    noun: 'purchase order',
+    keyOf: (p) => p.number!,
     model: purchaseOrderSchema,
     params: connectionParams.extend({ number: key('Order number (POHNUM)') }),
     query: includeQuery,
@@ -192,6 +223,8 @@ const GETS: GetDef[] = [
     path: 'supplier-invoices/:number',
     tag: 'supplier invoices',
     summary: 'One supplier invoice with its lines',
+    noun: 'supplier invoice',
+    keyOf: (p) => p.number!,
     model: supplierInvoiceSchema,
     params: connectionParams.extend({ number: key('Invoice number (NUM)') }),
     query: includeQuery,
@@ -201,6 +234,8 @@ const GETS: GetDef[] = [
     path: 'journal-entries/:type/:number',
     tag: 'journal entries',
     summary: 'One journal entry with its lines',
+    noun: 'journal entry',
+    keyOf: (p) => `${p.type!} ${p.number!}`,
     model: journalEntrySchema,
     params: connectionParams.extend({ type: key('Entry type (TYP)', 5), number: key('Entry number (NUM)') }),
     query: includeQuery,
@@ -210,6 +245,8 @@ const GETS: GetDef[] = [
     path: 'deliveries/:number',
     tag: 'deliveries',
     summary: 'One delivery with its lines',
+    noun: 'delivery',
+    keyOf: (p) => p.number!,
     model: deliverySchema,
     params: connectionParams.extend({ number: key('Delivery number (SDHNUM)') }),
     query: includeQuery,
@@ -282,9 +319,13 @@ export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<v
       async (request) => {
         const params = request.params as Record<string, string>;
         const query = request.query as Record<string, unknown>;
-        const record = await useX3(request, params.id!, (client) => def.read(client, params, query), {
-          testClass: def.tag === 'customers',
-        });
+        const record = await useX3(
+          request,
+          params.id!,
+          (client, connection) =>
+            def.read(client, params, query).catch(notFoundAs(def.noun, def.keyOf(params), connection.folder)),
+          { testClass: def.tag === 'customers' },
+        );
         return present(record, query.include === 'raw');
       },
     );
@@ -331,7 +372,10 @@ export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<v
       const updated = await useX3(
         request,
         request.params.id,
-        (client) => client.customers.update(request.params.code, request.body),
+        (client, connection) =>
+          client.customers
+            .update(request.params.code, request.body)
+            .catch(notFoundAs('customer', request.params.code, connection.folder)),
         { testClass: true },
       );
       return present(updated, false) as never;
