@@ -1,6 +1,5 @@
 import { addMoney, dimension, int, money, text, withRaw, type X3Record } from '../sdata/normalize.js';
-import { allOf, w } from '../sdata/where.js';
-import { Resource, filterText, type KeyInput, type ResourceContext } from './resource.js';
+import { Resource, type KeyInput, type ResourceContext } from './resource.js';
 
 export interface BalancePeriod {
   /** 0 is the opening balance, 1..12 the months. */
@@ -74,15 +73,20 @@ export type AccountBalanceKey =
 
 export class AccountBalances extends Resource<AccountBalance, AccountBalanceFilters> {
   constructor(ctx: ResourceContext) {
-    super(ctx, { cls: 'BALANCE', keyParts: 4, map: mapAccountBalance }, (f) =>
-      allOf([
-        f.fiscalYear === undefined ? undefined : w.eq('FIY', f.fiscalYear),
-        f.company === undefined ? undefined : w.eq('CPY', filterText(f.company, 'company')!),
-        f.account === undefined ? undefined : w.eq('ACC', filterText(f.account, 'account')!),
-        f.site === undefined ? undefined : w.eq('FCY', filterText(f.site, 'site')!),
-        f.ledgerType === undefined ? undefined : w.eq('LEDTYP', f.ledgerType),
-      ]),
-    );
+    super(ctx, {
+      cls: 'BALANCE',
+      keyParts: 4,
+      map: mapAccountBalance,
+      filters: {
+        equals: {
+          fiscalYear: { property: 'FIY', numeric: true },
+          company: 'CPY',
+          account: 'ACC',
+          site: 'FCY',
+          ledgerType: { property: 'LEDTYP', numeric: true },
+        },
+      },
+    });
   }
 
   /** One balance by `CPY~FIY~LEDTYP~ACC`, parts, or an object. */

@@ -1,19 +1,8 @@
 import { z } from 'zod';
-import { X3InvalidInputError } from '../errors.js';
 import { keySegment, resourceUrl } from '../sdata/keys.js';
-import {
-  dimension,
-  int,
-  lines,
-  refTitle,
-  text,
-  textLines,
-  timestamp,
-  withRaw,
-  type X3Record,
-} from '../sdata/normalize.js';
-import { allOf, w } from '../sdata/where.js';
-import { Resource, filterText, searchWhere, sinceDate, type ResourceContext } from './resource.js';
+import { dimension, int, lines, refTitle, text, textLines, type X3Record } from '../sdata/normalize.js';
+import { lineModel, recordModel } from './model.js';
+import { Resource, parseInput, type ResourceContext } from './resource.js';
 
 export interface CustomerAddress {
   code: string | null;
@@ -60,21 +49,17 @@ export interface CustomerFilters {
 }
 
 function mapAddress(raw: X3Record): CustomerAddress {
-  return withRaw(
-    {
-      code: text(raw.BPAADD),
-      lines: textLines(raw, 'BPAADDLIG'),
-      postalCode: text(raw.POSCOD),
-      city: text(raw.CTY),
-      region: text(raw.SAT),
-      country: text(raw.CRY),
-      phone: text(raw.TEL),
-      email: text(raw.WEB),
-      isDefault: int(raw.BPAADDFLG) === 2,
-      uuid: text(raw.$uuid),
-    },
-    raw,
-  );
+  return lineModel(raw, {
+    code: text(raw.BPAADD),
+    lines: textLines(raw, 'BPAADDLIG'),
+    postalCode: text(raw.POSCOD),
+    city: text(raw.CTY),
+    region: text(raw.SAT),
+    country: text(raw.CRY),
+    phone: text(raw.TEL),
+    email: text(raw.WEB),
+    isDefault: int(raw.BPAADDFLG) === 2,
+  });
 }
 
 export function mapCustomer(raw: X3Record): Customer {
@@ -86,33 +71,29 @@ export function mapCustomer(raw: X3Record): Customer {
     null;
   const status = int(raw.BPCSTA);
   const nameLines = textLines(raw, 'BPCNAM');
-  return withRaw(
-    {
-      code: text(raw.BPCNUM) ?? '',
-      name: text(dimension(raw, 'BPCNAM')[0]) ?? nameLines[0] ?? null,
-      nameLines,
-      shortName: text(raw.BPCSHO),
-      category: text(raw.BCGCOD),
-      active: status === 2 ? true : status === 1 ? false : null,
-      currency: text(raw.CUR),
-      currencyName: refTitle(raw, 'CUR'),
-      paymentTerms: text(raw.PTE),
-      taxRule: text(raw.VACBPR),
-      billToCustomer: text(raw.BPCINV),
-      defaultAddressCode: defaultCode,
-      country: text(raw.CRY),
-      salesReps: textLines(raw, 'REP'),
-      addresses,
-      billingAddress: billing,
-      createdAt: timestamp(raw.CREDATTIM),
-      updatedAt: timestamp(raw.UPDDATTIM),
-    },
-    raw,
-  );
+  return recordModel(raw, {
+    code: text(raw.BPCNUM) ?? '',
+    name: text(dimension(raw, 'BPCNAM')[0]) ?? nameLines[0] ?? null,
+    nameLines,
+    shortName: text(raw.BPCSHO),
+    category: text(raw.BCGCOD),
+    active: status === 2 ? true : status === 1 ? false : null,
+    currency: text(raw.CUR),
+    currencyName: refTitle(raw, 'CUR'),
+    paymentTerms: text(raw.PTE),
+    taxRule: text(raw.VACBPR),
+    billToCustomer: text(raw.BPCINV),
+    defaultAddressCode: defaultCode,
+    country: text(raw.CRY),
+    salesReps: textLines(raw, 'REP'),
+    addresses,
+    billingAddress: billing,
+  });
 }
 
 const code = z.string().regex(/^[A-Z0-9_-]{1,15}$/, 'upper-case letters, digits, - and _, at most 15');
 const short = (max: number) => z.string().trim().min(1).max(max);
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'two upper-case letters');
 
 const addressSchema = z.object({
   code: z.string().regex(/^[A-Z0-9_-]{1,5}$/, 'upper-case letters, digits, - and _, at most 5'),
@@ -120,10 +101,7 @@ const addressSchema = z.object({
   postalCode: short(10).optional(),
   city: short(40).optional(),
   region: short(35).optional(),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'two upper-case letters')
-    .optional(),
+  country: countryCode.optional(),
   phone: short(40).optional(),
   email: z.email().optional(),
   isDefault: z.boolean().optional(),
@@ -138,10 +116,7 @@ const customerFields = {
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO currency code'),
   paymentTerms: short(15).optional(),
   taxRule: short(5).optional(),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'two upper-case letters')
-    .optional(),
+  country: countryCode.optional(),
   billToCustomer: code.optional(),
   defaultAddressCode: z
     .string()
@@ -163,15 +138,6 @@ export const customerUpdateSchema = z
 export type CustomerCreate = z.input<typeof customerCreateSchema>;
 export type CustomerUpdate = z.input<typeof customerUpdateSchema>;
 export type CustomerAddressInput = z.input<typeof addressSchema>;
-
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`);
-    throw new X3InvalidInputError(`Invalid ${what}: ${issues.join('; ')}.`, issues);
-  }
-  return result.data as z.output<S>;
-}
 
 function addressBody(a: z.output<typeof addressSchema>): Record<string, unknown> {
   const body: Record<string, unknown> = { BPAADD: a.code };
@@ -228,13 +194,16 @@ function changedOnly(current: X3Record, desired: Record<string, unknown>): Recor
 
 export class Customers extends Resource<Customer, CustomerFilters> {
   constructor(ctx: ResourceContext) {
-    super(ctx, { cls: 'BPCUSTOMER', keyParts: 1, map: mapCustomer }, (f) =>
-      allOf([
-        f.updatedSince === undefined ? undefined : w.ge('UPDDATTIM', sinceDate(f.updatedSince)),
-        f.country === undefined ? undefined : w.eq('CRY', filterText(f.country, 'country')!),
-        searchWhere(f.search, ['BPCNUM', 'BPCNAM']),
-      ]),
-    );
+    super(ctx, {
+      cls: 'BPCUSTOMER',
+      keyParts: 1,
+      map: mapCustomer,
+      filters: {
+        updatedSince: true,
+        equals: { country: 'CRY' },
+        search: ['BPCNUM', 'BPCNAM'],
+      },
+    });
   }
 
   /** Creates a customer (BPCUSTOMER `$create`); returns the record as X3 saved it. */

@@ -1,17 +1,6 @@
-import {
-  date,
-  int,
-  lines,
-  money,
-  num,
-  text,
-  timestamp,
-  withRaw,
-  yesNo,
-  type X3Record,
-} from '../sdata/normalize.js';
-import { allOf, w } from '../sdata/where.js';
-import { Resource, dateRange, filterText, searchWhere, sinceDate, type ResourceContext } from './resource.js';
+import { date, int, lines, money, num, text, yesNo, type X3Record } from '../sdata/normalize.js';
+import { lineModel, recordModel } from './model.js';
+import { Resource, type ResourceContext } from './resource.js';
 
 export interface DeliveryLine {
   lineNumber: number | null;
@@ -58,56 +47,48 @@ export interface DeliveryFilters {
 }
 
 function mapLine(raw: X3Record): DeliveryLine {
-  return withRaw(
-    {
-      lineNumber: int(raw.SDDLIN),
-      salesOrderNumber: text(raw.SOHNUM),
-      salesOrderLine: int(raw.SOPLIN),
-      salesOrderSequence: int(raw.SOQSEQ),
-      itemRef: text(raw.ITMREF),
-      description: text(raw.ITMDES1),
-      quantity: num(raw.QTY),
-      salesUnit: text(raw.SAU),
-      netPrice: money(raw.NETPRI),
-      uuid: text(raw.$uuid),
-    },
-    raw,
-  );
+  return lineModel(raw, {
+    lineNumber: int(raw.SDDLIN),
+    salesOrderNumber: text(raw.SOHNUM),
+    salesOrderLine: int(raw.SOPLIN),
+    salesOrderSequence: int(raw.SOQSEQ),
+    itemRef: text(raw.ITMREF),
+    description: text(raw.ITMDES1),
+    quantity: num(raw.QTY),
+    salesUnit: text(raw.SAU),
+    netPrice: money(raw.NETPRI),
+  });
 }
 
 export function mapDelivery(raw: X3Record): Delivery {
-  return withRaw(
-    {
-      number: text(raw.SDHNUM) ?? '',
-      salesSite: text(raw.SALFCY),
-      shippingSite: text(raw.STOFCY),
-      customerCode: text(raw.BPCORD),
-      shipToAddress: text(raw.BPAADD),
-      deliveryDate: date(raw.DLVDAT),
-      shipDate: date(raw.SHIDAT),
-      salesOrderNumber: text(raw.SOHNUM),
-      validated: yesNo(raw.CFMFLG),
-      invoiced: yesNo(raw.INVFLG),
-      currency: text(raw.CUR),
-      lines: lines(raw, 'SDHSDD').map(mapLine),
-      createdAt: timestamp(raw.CREDATTIM),
-      updatedAt: timestamp(raw.UPDDATTIM),
-    },
-    raw,
-  );
+  return recordModel(raw, {
+    number: text(raw.SDHNUM) ?? '',
+    salesSite: text(raw.SALFCY),
+    shippingSite: text(raw.STOFCY),
+    customerCode: text(raw.BPCORD),
+    shipToAddress: text(raw.BPAADD),
+    deliveryDate: date(raw.DLVDAT),
+    shipDate: date(raw.SHIDAT),
+    salesOrderNumber: text(raw.SOHNUM),
+    validated: yesNo(raw.CFMFLG),
+    invoiced: yesNo(raw.INVFLG),
+    currency: text(raw.CUR),
+    lines: lines(raw, 'SDHSDD').map(mapLine),
+  });
 }
 
 export class Deliveries extends Resource<Delivery, DeliveryFilters> {
   constructor(ctx: ResourceContext) {
-    super(ctx, { cls: 'SDELIVERY', keyParts: 1, map: mapDelivery }, (f) =>
-      allOf([
-        f.updatedSince === undefined ? undefined : w.ge('UPDDATTIM', sinceDate(f.updatedSince)),
-        ...dateRange('DLVDAT', f.from, f.to),
-        f.customer === undefined ? undefined : w.eq('BPCORD', filterText(f.customer, 'customer')!),
-        f.site === undefined ? undefined : w.eq('STOFCY', filterText(f.site, 'site')!),
-        f.salesOrder === undefined ? undefined : w.eq('SOHNUM', filterText(f.salesOrder, 'salesOrder')!),
-        searchWhere(f.search, ['SDHNUM']),
-      ]),
-    );
+    super(ctx, {
+      cls: 'SDELIVERY',
+      keyParts: 1,
+      map: mapDelivery,
+      filters: {
+        updatedSince: true,
+        dateRange: 'DLVDAT',
+        equals: { customer: 'BPCORD', site: 'STOFCY', salesOrder: 'SOHNUM' },
+        search: ['SDHNUM'],
+      },
+    });
   }
 }

@@ -8,21 +8,14 @@ import {
   refTitle,
   text,
   textLines,
-  timestamp,
   withRaw,
   yesNo,
   type X3Record,
 } from '../sdata/normalize.js';
 import { pages } from '../sdata/paging.js';
 import { allOf, w } from '../sdata/where.js';
-import {
-  Resource,
-  filterText,
-  searchWhere,
-  sinceDate,
-  type KeyInput,
-  type ResourceContext,
-} from './resource.js';
+import { recordModel, subtractQuantities } from './model.js';
+import { Resource, filterText, type KeyInput, type ResourceContext } from './resource.js';
 
 export type ItemStatus =
   'active' | 'in_development' | 'on_shortage' | 'not_renewed' | 'obsolete' | 'not_usable';
@@ -85,11 +78,6 @@ export interface ItemFilters {
   site?: string;
 }
 
-/** Exact difference of quantities that may carry decimals (no float drift). */
-function subtract(a: number, ...rest: number[]): number {
-  return Number(addMoney([String(a), ...rest.map(String)], [false, ...rest.map(() => true)]));
-}
-
 export function mapStock(raw: X3Record): ItemStock {
   const physical = num(raw.PHYSTO) ?? 0;
   const phyAll = num(raw.PHYALL) ?? 0;
@@ -101,7 +89,7 @@ export function mapStock(raw: X3Record): ItemStock {
       inspection: num(raw.CTLSTO) ?? 0,
       rejected: num(raw.REJSTO) ?? 0,
       allocated: Number(addMoney([String(phyAll), String(gloAll)])),
-      available: subtract(physical, phyAll, gloAll),
+      available: subtractQuantities(physical, phyAll, gloAll),
       onOrder: num(raw.ORDSTO) ?? 0,
       averageCost: money(raw.AVC),
     },
@@ -115,32 +103,27 @@ export function mapItem(raw: X3Record): Item {
     .filter((s): s is string => s !== null);
   const listed = textLines(raw, 'ITMDES');
   const status = enumValue(ITEM_STATUS, raw.ITMSTA);
-  return withRaw(
-    {
-      ref: text(raw.ITMREF) ?? '',
-      description: text(raw.ITMDES1) ?? listed[0] ?? null,
-      descriptions: descriptions.length > 0 ? descriptions : listed,
-      category: text(raw.TCLCOD),
-      categoryName: refTitle(raw, 'TCLCOD'),
-      status,
-      active: int(raw.ITMSTA) === 1,
-      sellable: yesNo(raw.SALFLG),
-      units: {
-        stock: text(raw.STU),
-        sales: text(raw.SAU),
-        purchase: text(raw.PUU),
-        salesToStock: num(raw.SAUSTUCOE),
-        purchaseToStock: num(raw.PUUSTUCOE),
-      },
-      ean: text(raw.EANCOD),
-      weight: num(raw.ITMWEI),
-      weightUnit: text(raw.WEU),
-      basePrice: money(raw.BASPRI),
-      createdAt: timestamp(raw.CREDATTIM),
-      updatedAt: timestamp(raw.UPDDATTIM),
+  return recordModel(raw, {
+    ref: text(raw.ITMREF) ?? '',
+    description: text(raw.ITMDES1) ?? listed[0] ?? null,
+    descriptions: descriptions.length > 0 ? descriptions : listed,
+    category: text(raw.TCLCOD),
+    categoryName: refTitle(raw, 'TCLCOD'),
+    status,
+    active: int(raw.ITMSTA) === 1,
+    sellable: yesNo(raw.SALFLG),
+    units: {
+      stock: text(raw.STU),
+      sales: text(raw.SAU),
+      purchase: text(raw.PUU),
+      salesToStock: num(raw.SAUSTUCOE),
+      purchaseToStock: num(raw.PUUSTUCOE),
     },
-    raw,
-  );
+    ean: text(raw.EANCOD),
+    weight: num(raw.ITMWEI),
+    weightUnit: text(raw.WEU),
+    basePrice: money(raw.BASPRI),
+  });
 }
 
 /** ITMMVT queries are chunked so that one `in (...)` list stays short. */
@@ -148,12 +131,12 @@ const STOCK_CHUNK = 50;
 
 export class Items extends Resource<Item, ItemFilters> {
   constructor(ctx: ResourceContext) {
-    super(ctx, { cls: 'ITMMASTER', keyParts: 1, map: mapItem }, (f) =>
-      allOf([
-        f.updatedSince === undefined ? undefined : w.ge('UPDDATTIM', sinceDate(f.updatedSince)),
-        searchWhere(f.search, ['ITMREF', 'ITMDES1']),
-      ]),
-    );
+    super(ctx, {
+      cls: 'ITMMASTER',
+      keyParts: 1,
+      map: mapItem,
+      filters: { updatedSince: true, search: ['ITMREF', 'ITMDES1'] },
+    });
   }
 
   /** Stock rows (ITMMVT) of the given items, grouped by item reference. */

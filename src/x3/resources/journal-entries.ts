@@ -1,25 +1,6 @@
-import {
-  addMoney,
-  date,
-  enumValue,
-  int,
-  lines,
-  money,
-  text,
-  timestamp,
-  withRaw,
-  type X3Record,
-} from '../sdata/normalize.js';
-import { allOf, w } from '../sdata/where.js';
-import {
-  Resource,
-  dateRange,
-  type KeyInput,
-  filterText,
-  searchWhere,
-  sinceDate,
-  type ResourceContext,
-} from './resource.js';
+import { addMoney, date, enumValue, int, lines, money, text, type X3Record } from '../sdata/normalize.js';
+import { lineModel, recordModel } from './model.js';
+import { Resource, type KeyInput, type ResourceContext } from './resource.js';
 
 export type EntrySide = 'debit' | 'credit';
 const SIDE: Record<number, EntrySide> = { 1: 'debit', [-1]: 'credit' };
@@ -72,20 +53,16 @@ export interface JournalEntryFilters {
 export type JournalEntryKey = string | { type: string; number: string };
 
 function mapLine(raw: X3Record): JournalEntryLine {
-  return withRaw(
-    {
-      lineNumber: int(raw.LIN),
-      ledgerType: int(raw.LEDTYP),
-      account: text(raw.ACC),
-      partner: text(raw.BPR),
-      side: enumValue(SIDE, raw.SNS),
-      amount: money(raw.AMTCUR),
-      ledgerAmount: money(raw.AMTLED),
-      description: text(raw.DES),
-      uuid: text(raw.$uuid),
-    },
-    raw,
-  );
+  return lineModel(raw, {
+    lineNumber: int(raw.LIN),
+    ledgerType: int(raw.LEDTYP),
+    account: text(raw.ACC),
+    partner: text(raw.BPR),
+    side: enumValue(SIDE, raw.SNS),
+    amount: money(raw.AMTCUR),
+    ledgerAmount: money(raw.AMTLED),
+    description: text(raw.DES),
+  });
 }
 
 export function mapJournalEntry(raw: X3Record): JournalEntry {
@@ -94,42 +71,37 @@ export function mapJournalEntry(raw: X3Record): JournalEntry {
   const ledger = entryLines.some((l) => l.ledgerType === 1) ? 1 : (entryLines[0]?.ledgerType ?? null);
   const counted = entryLines.filter((l) => l.ledgerType === ledger);
   const sum = (side: EntrySide) => addMoney(counted.filter((l) => l.side === side).map((l) => l.amount));
-  return withRaw(
-    {
-      type: text(raw.TYP),
-      number: text(raw.NUM) ?? '',
-      accountingDate: date(raw.ACCDAT),
-      journal: text(raw.JOU),
-      company: text(raw.CPY),
-      site: text(raw.FCY),
-      currency: text(raw.CUR),
-      description: text(raw.DESVCR),
-      reference: text(raw.REF),
-      fiscalYear: int(raw.FIY),
-      period: int(raw.PER),
-      lines: entryLines,
-      totalDebit: sum('debit'),
-      totalCredit: sum('credit'),
-      createdAt: timestamp(raw.CREDATTIM),
-      updatedAt: timestamp(raw.UPDDATTIM),
-    },
-    raw,
-  );
+  return recordModel(raw, {
+    type: text(raw.TYP),
+    number: text(raw.NUM) ?? '',
+    accountingDate: date(raw.ACCDAT),
+    journal: text(raw.JOU),
+    company: text(raw.CPY),
+    site: text(raw.FCY),
+    currency: text(raw.CUR),
+    description: text(raw.DESVCR),
+    reference: text(raw.REF),
+    fiscalYear: int(raw.FIY),
+    period: int(raw.PER),
+    lines: entryLines,
+    totalDebit: sum('debit'),
+    totalCredit: sum('credit'),
+  });
 }
 
 export class JournalEntries extends Resource<JournalEntry, JournalEntryFilters> {
   constructor(ctx: ResourceContext) {
-    super(ctx, { cls: 'GACCENTRY', keyParts: 2, map: mapJournalEntry }, (f) =>
-      allOf([
-        f.updatedSince === undefined ? undefined : w.ge('UPDDATTIM', sinceDate(f.updatedSince)),
-        ...dateRange('ACCDAT', f.from, f.to),
-        f.site === undefined ? undefined : w.eq('FCY', filterText(f.site, 'site')!),
-        f.company === undefined ? undefined : w.eq('CPY', filterText(f.company, 'company')!),
-        f.journal === undefined ? undefined : w.eq('JOU', filterText(f.journal, 'journal')!),
-        f.type === undefined ? undefined : w.eq('TYP', filterText(f.type, 'type')!),
-        searchWhere(f.search, ['NUM']),
-      ]),
-    );
+    super(ctx, {
+      cls: 'GACCENTRY',
+      keyParts: 2,
+      map: mapJournalEntry,
+      filters: {
+        updatedSince: true,
+        dateRange: 'ACCDAT',
+        equals: { site: 'FCY', company: 'CPY', journal: 'JOU', type: 'TYP' },
+        search: ['NUM'],
+      },
+    });
   }
 
   /** One entry by `{ type, number }` or `'TYPE~NUMBER'`. */

@@ -7,13 +7,11 @@ import {
   num,
   refTitle,
   text,
-  timestamp,
-  withRaw,
   yesNo,
   type X3Record,
 } from '../sdata/normalize.js';
-import { allOf, w } from '../sdata/where.js';
-import { Resource, dateRange, filterText, searchWhere, sinceDate, type ResourceContext } from './resource.js';
+import { lineModel, recordModel } from './model.js';
+import { Resource, type ResourceContext } from './resource.js';
 import { ORDER_STATUS, type OrderStatus } from './sales-orders.js';
 
 export interface PurchaseOrderLine {
@@ -59,56 +57,49 @@ export interface PurchaseOrderFilters {
 }
 
 function mapLine(raw: X3Record): PurchaseOrderLine {
-  return withRaw(
-    {
-      lineNumber: int(raw.POPLIN),
-      itemRef: text(raw.ITMREF),
-      description: text(raw.ITMDES1),
-      quantity: num(raw.QTYPUU),
-      purchaseUnit: text(raw.PUU),
-      quantityInStockUnit: num(raw.QTYSTU),
-      expectedReceiptDate: date(raw.EXTRCPDAT),
-      receivedQuantity: num(raw.RCPQTY),
-      grossPrice: money(raw.GROPRI),
-      netPrice: money(raw.NETPRI),
-      amount: money(raw.LINAMT),
-      uuid: text(raw.$uuid),
-    },
-    raw,
-  );
+  return lineModel(raw, {
+    lineNumber: int(raw.POPLIN),
+    itemRef: text(raw.ITMREF),
+    description: text(raw.ITMDES1),
+    quantity: num(raw.QTYPUU),
+    purchaseUnit: text(raw.PUU),
+    quantityInStockUnit: num(raw.QTYSTU),
+    expectedReceiptDate: date(raw.EXTRCPDAT),
+    receivedQuantity: num(raw.RCPQTY),
+    grossPrice: money(raw.GROPRI),
+    netPrice: money(raw.NETPRI),
+    amount: money(raw.LINAMT),
+  });
 }
 
 export function mapPurchaseOrder(raw: X3Record): PurchaseOrder {
-  return withRaw(
-    {
-      number: text(raw.POHNUM) ?? '',
-      site: text(raw.POHFCY),
-      supplierCode: text(raw.BPSNUM),
-      supplierName: refTitle(raw, 'BPSNUM'),
-      orderDate: date(raw.ORDDAT),
-      currency: text(raw.CUR),
-      status: enumValue(ORDER_STATUS, raw.ORDSTA),
-      closed: yesNo(raw.CLEFLG),
-      totalExcludingTax: money(raw.ORDNOT),
-      totalIncludingTax: money(raw.ORDATI),
-      lines: lines(raw, 'POHPOP').map(mapLine),
-      createdAt: timestamp(raw.CREDATTIM),
-      updatedAt: timestamp(raw.UPDDATTIM),
-    },
-    raw,
-  );
+  return recordModel(raw, {
+    number: text(raw.POHNUM) ?? '',
+    site: text(raw.POHFCY),
+    supplierCode: text(raw.BPSNUM),
+    supplierName: refTitle(raw, 'BPSNUM'),
+    orderDate: date(raw.ORDDAT),
+    currency: text(raw.CUR),
+    status: enumValue(ORDER_STATUS, raw.ORDSTA),
+    closed: yesNo(raw.CLEFLG),
+    totalExcludingTax: money(raw.ORDNOT),
+    totalIncludingTax: money(raw.ORDATI),
+    lines: lines(raw, 'POHPOP').map(mapLine),
+  });
 }
 
 export class PurchaseOrders extends Resource<PurchaseOrder, PurchaseOrderFilters> {
   constructor(ctx: ResourceContext) {
-    super(ctx, { cls: 'PORDER', keyParts: 1, map: mapPurchaseOrder }, (f) =>
-      allOf([
-        f.updatedSince === undefined ? undefined : w.ge('UPDDATTIM', sinceDate(f.updatedSince)),
-        ...dateRange('ORDDAT', f.from, f.to),
-        f.supplier === undefined ? undefined : w.eq('BPSNUM', filterText(f.supplier, 'supplier')!),
-        f.site === undefined ? undefined : w.eq('POHFCY', filterText(f.site, 'site')!),
-        searchWhere(f.search, ['POHNUM']),
-      ]),
-    );
+    super(ctx, {
+      cls: 'PORDER',
+      keyParts: 1,
+      map: mapPurchaseOrder,
+      filters: {
+        updatedSince: true,
+        dateRange: 'ORDDAT',
+        equals: { supplier: 'BPSNUM', site: 'POHFCY' },
+        search: ['POHNUM'],
+      },
+    });
   }
 }

@@ -1,8 +1,9 @@
+import type { z } from 'zod';
 import { X3InvalidInputError } from '../errors.js';
 import { keySegment, resourceUrl, type Facet } from '../sdata/keys.js';
 import type { X3Record } from '../sdata/normalize.js';
 import { applyCursor, cursorFromNext, fetchPage, pages } from '../sdata/paging.js';
-import { allOf, w, type WhereExpr } from '../sdata/where.js';
+import { allOf, w, type WhereExpr, type WhereValue } from '../sdata/where.js';
 import type { Transport } from '../transport.js';
 
 /** What every resource needs from the client. */
@@ -53,6 +54,16 @@ export function filterText(value: unknown, name: string): string | undefined {
   return value;
 }
 
+/** Validates a write's input against its schema; every issue is listed in one X3InvalidInputError. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`);
+    throw new X3InvalidInputError(`Invalid ${what}: ${issues.join('; ')}.`, issues);
+  }
+  return result.data as z.output<S>;
+}
+
 /** Date-range filter conditions on a document date. */
 export function dateRange(property: string, from: string | undefined, to: string | undefined): WhereExpr[] {
   const out: WhereExpr[] = [];
@@ -69,28 +80,77 @@ export function searchWhere(term: string | undefined, properties: readonly strin
   return w.or(...properties.map((p) => w.like(w.upper(p), pattern)));
 }
 
-export interface ResourceSpec<T> {
+/** The filters every `FilterMapping` handles by name rather than through `equals`. */
+type CommonFilter = 'updatedSince' | 'from' | 'to' | 'search';
+
+/** An `eq` filter: a text filter names its X3 property; a numeric one is sent as given. */
+export type EqualsFilter = string | { property: string; numeric: true };
+
+/**
+ * Which filters a resource offers and the X3 properties they compare. The conditions are joined
+ * with `and` in a fixed order (updatedSince, from/to, `equals` in the order given, search) so a
+ * given set of filters always yields the same `where`.
+ *
+ * @example
+ *   { updatedSince: true, dateRange: 'ORDDAT', equals: { site: 'POHFCY' }, search: ['POHNUM'] }
+ */
+export interface FilterMapping<F> {
+  /** `updatedSince` → `UPDDATTIM ge @…Z@`. */
+  updatedSince?: boolean;
+  /** `from` / `to` → this document date, `ge` / `le`. */
+  dateRange?: string;
+  /** Filter name → `eq` on an X3 property; text values must be non-empty strings. */
+  equals?: { readonly [K in Exclude<keyof F, CommonFilter> & string]?: EqualsFilter };
+  /** `search` → a case-insensitive `contains` on any of these properties. */
+  search?: readonly string[];
+}
+
+/** Turns a resource's filter values into its `where` condition, per its mapping. */
+export function filterWhere<F extends object>(
+  mapping: FilterMapping<F>,
+): (filters: F) => WhereExpr | undefined {
+  const equals = Object.entries(mapping.equals ?? {}) as [string, EqualsFilter][];
+  return (filters) => {
+    const f = filters as Record<string, unknown>;
+    return allOf([
+      mapping.updatedSince !== true || f.updatedSince === undefined
+        ? undefined
+        : w.ge('UPDDATTIM', sinceDate(f.updatedSince as Date | string)),
+      ...(mapping.dateRange === undefined
+        ? []
+        : dateRange(mapping.dateRange, f.from as string | undefined, f.to as string | undefined)),
+      ...equals.map(([name, target]) => {
+        const value = f[name];
+        if (value === undefined) return undefined;
+        return typeof target === 'string'
+          ? w.eq(target, filterText(value, name)!)
+          : w.eq(target.property, value as WhereValue);
+      }),
+      mapping.search === undefined ? undefined : searchWhere(f.search as string | undefined, mapping.search),
+    ]);
+  };
+}
+
+export interface ResourceSpec<T, F> {
   cls: string;
   /** Defaults to the class name. */
   representation?: string;
   keyParts: number;
   map: (record: X3Record) => T;
+  /** How the resource's filters become its `where`. */
+  filters: FilterMapping<F>;
 }
 
 /** Read operations shared by every resource: list (async iterator), page and get. */
 export class Resource<T, F extends object> {
   protected readonly ctx: ResourceContext;
-  protected readonly spec: ResourceSpec<T>;
+  protected readonly spec: ResourceSpec<T, F>;
   readonly #filterWhere: (filters: F) => WhereExpr | undefined;
 
-  constructor(
-    ctx: ResourceContext,
-    spec: ResourceSpec<T>,
-    filterWhere: (filters: F) => WhereExpr | undefined,
-  ) {
+  constructor(ctx: ResourceContext, spec: ResourceSpec<T, F>) {
     this.ctx = ctx;
     this.spec = spec;
-    this.#filterWhere = filterWhere;
+    this.#filterWhere = filterWhere(spec.filters);
   }
 
   protected get representation(): string {

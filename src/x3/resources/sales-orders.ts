@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { resourceUrl } from '../sdata/keys.js';
 import {
-  addMoney,
   date,
   enumValue,
   int,
@@ -10,13 +9,11 @@ import {
   num,
   refTitle,
   text,
-  timestamp,
-  withRaw,
   type X3Record,
 } from '../sdata/normalize.js';
-import { allOf, w } from '../sdata/where.js';
-import { parseInput } from './customers.js';
-import { Resource, dateRange, filterText, searchWhere, sinceDate, type ResourceContext } from './resource.js';
+import { w } from '../sdata/where.js';
+import { lineModel, recordModel, subtractQuantities } from './model.js';
+import { Resource, filterText, parseInput, type ResourceContext } from './resource.js';
 
 export type OrderStatus = 'open' | 'closed';
 export type DeliveryStatus = 'not_delivered' | 'partly_delivered' | 'delivered';
@@ -97,61 +94,49 @@ function mapLine(raw: X3Record): SalesOrderLine {
   const qty = num(raw.QTY);
   const delivered = num(raw.DLVQTY) ?? 0;
   const onNote = num(raw.ODLQTY) ?? 0;
-  return withRaw(
-    {
-      lineNumber: int(raw.SOPLIN),
-      itemRef: text(raw.ITMREF),
-      description: text(raw.ITMDES1),
-      quantity: qty,
-      salesUnit: text(raw.SAU),
-      quantityInStockUnit: num(raw.QTYSTU),
-      grossPrice: money(raw.GROPRI),
-      discountPercent: num(raw.DISCRGVAL1),
-      netPrice: money(raw.NETPRI),
-      amount: money(raw.LINAMT),
-      requestedDeliveryDate: date(raw.DEMDLVDAT),
-      deliveredQuantity: delivered,
-      quantityOnDeliveryNote: onNote,
-      allocatedQuantity: num(raw.ALLQTY),
-      quantityToDeliver:
-        qty === null
-          ? null
-          : Number(addMoney([String(qty), String(delivered), String(onNote)], [false, true, true])),
-      uuid: text(raw.$uuid),
-    },
-    raw,
-  );
+  return lineModel(raw, {
+    lineNumber: int(raw.SOPLIN),
+    itemRef: text(raw.ITMREF),
+    description: text(raw.ITMDES1),
+    quantity: qty,
+    salesUnit: text(raw.SAU),
+    quantityInStockUnit: num(raw.QTYSTU),
+    grossPrice: money(raw.GROPRI),
+    discountPercent: num(raw.DISCRGVAL1),
+    netPrice: money(raw.NETPRI),
+    amount: money(raw.LINAMT),
+    requestedDeliveryDate: date(raw.DEMDLVDAT),
+    deliveredQuantity: delivered,
+    quantityOnDeliveryNote: onNote,
+    allocatedQuantity: num(raw.ALLQTY),
+    quantityToDeliver: qty === null ? null : subtractQuantities(qty, delivered, onNote),
+  });
 }
 
 export function mapSalesOrder(raw: X3Record): SalesOrder {
-  return withRaw(
-    {
-      number: text(raw.SOHNUM) ?? '',
-      type: text(raw.SOHTYP),
-      salesSite: text(raw.SALFCY),
-      shippingSite: text(raw.STOFCY),
-      customerCode: text(raw.BPCORD),
-      customerName: refTitle(raw, 'BPCORD'),
-      billToCustomer: text(raw.BPCINV),
-      shipToAddress: text(raw.BPAADD),
-      customerOrderReference: text(raw.CUSORDREF),
-      orderDate: date(raw.ORDDAT),
-      shipDate: date(raw.SHIDAT),
-      requestedDeliveryDate: date(raw.DEMDLVDAT),
-      currency: text(raw.CUR),
-      paymentTerms: text(raw.PTE),
-      taxRule: text(raw.VACBPR),
-      status: enumValue(ORDER_STATUS, raw.ORDSTA),
-      deliveryStatus: enumValue(DELIVERY_STATUS, raw.DLVSTA),
-      invoiceStatus: enumValue(INVOICE_STATUS, raw.INVSTA),
-      totalExcludingTax: money(raw.ORDNOT),
-      totalIncludingTax: money(raw.ORDATI),
-      lines: lines(raw, 'SOHSOP').map(mapLine),
-      createdAt: timestamp(raw.CREDATTIM),
-      updatedAt: timestamp(raw.UPDDATTIM),
-    },
-    raw,
-  );
+  return recordModel(raw, {
+    number: text(raw.SOHNUM) ?? '',
+    type: text(raw.SOHTYP),
+    salesSite: text(raw.SALFCY),
+    shippingSite: text(raw.STOFCY),
+    customerCode: text(raw.BPCORD),
+    customerName: refTitle(raw, 'BPCORD'),
+    billToCustomer: text(raw.BPCINV),
+    shipToAddress: text(raw.BPAADD),
+    customerOrderReference: text(raw.CUSORDREF),
+    orderDate: date(raw.ORDDAT),
+    shipDate: date(raw.SHIDAT),
+    requestedDeliveryDate: date(raw.DEMDLVDAT),
+    currency: text(raw.CUR),
+    paymentTerms: text(raw.PTE),
+    taxRule: text(raw.VACBPR),
+    status: enumValue(ORDER_STATUS, raw.ORDSTA),
+    deliveryStatus: enumValue(DELIVERY_STATUS, raw.DLVSTA),
+    invoiceStatus: enumValue(INVOICE_STATUS, raw.INVSTA),
+    totalExcludingTax: money(raw.ORDNOT),
+    totalIncludingTax: money(raw.ORDATI),
+    lines: lines(raw, 'SOHSOP').map(mapLine),
+  });
 }
 
 const isoDate = z.iso.date();
@@ -219,18 +204,17 @@ export function salesOrderBody(data: z.output<typeof salesOrderCreateSchema>): R
 
 export class SalesOrders extends Resource<SalesOrder, SalesOrderFilters> {
   constructor(ctx: ResourceContext) {
-    super(ctx, { cls: 'SORDER', keyParts: 1, map: mapSalesOrder }, (f) =>
-      allOf([
-        f.updatedSince === undefined ? undefined : w.ge('UPDDATTIM', sinceDate(f.updatedSince)),
-        ...dateRange('ORDDAT', f.from, f.to),
-        f.customer === undefined ? undefined : w.eq('BPCORD', filterText(f.customer, 'customer')!),
-        f.site === undefined ? undefined : w.eq('SALFCY', filterText(f.site, 'site')!),
-        f.customerOrderReference === undefined
-          ? undefined
-          : w.eq('CUSORDREF', filterText(f.customerOrderReference, 'customerOrderReference')!),
-        searchWhere(f.search, ['SOHNUM', 'CUSORDREF']),
-      ]),
-    );
+    super(ctx, {
+      cls: 'SORDER',
+      keyParts: 1,
+      map: mapSalesOrder,
+      filters: {
+        updatedSince: true,
+        dateRange: 'ORDDAT',
+        equals: { customer: 'BPCORD', site: 'SALFCY', customerOrderReference: 'CUSORDREF' },
+        search: ['SOHNUM', 'CUSORDREF'],
+      },
+    });
   }
 
   /**

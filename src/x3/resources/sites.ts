@@ -1,6 +1,5 @@
 import { text, withRaw, yesNo, type X3Record } from '../sdata/normalize.js';
-import { allOf } from '../sdata/where.js';
-import { Resource, searchWhere, type ResourceContext } from './resource.js';
+import { Resource, type ResourceContext } from './resource.js';
 
 export interface Site {
   code: string;
@@ -32,8 +31,11 @@ export function mapSite(raw: X3Record): Site {
 
 export class Sites extends Resource<Site, SiteFilters> {
   constructor(ctx: ResourceContext) {
-    super(ctx, { cls: 'FACILITY', keyParts: 1, map: mapSite }, (f) =>
-      allOf([searchWhere(f.search, ['FCY', 'FCYNAM'])]),
-    );
+    super(ctx, {
+      cls: 'FACILITY',
+      keyParts: 1,
+      map: mapSite,
+      filters: { search: ['FCY', 'FCYNAM'] },
+    });
   }
 }

@@ -7,12 +7,10 @@ import {
   num,
   refTitle,
   text,
-  timestamp,
-  withRaw,
   type X3Record,
 } from '../sdata/normalize.js';
-import { allOf, w } from '../sdata/where.js';
-import { Resource, dateRange, filterText, searchWhere, sinceDate, type ResourceContext } from './resource.js';
+import { lineModel, recordModel } from './model.js';
+import { Resource, type ResourceContext } from './resource.js';
 
 export type SupplierInvoiceStatus = 'draft' | 'posted';
 const STATUS: Record<number, SupplierInvoiceStatus> = { 1: 'draft', 3: 'posted' };
@@ -62,57 +60,50 @@ export interface SupplierInvoiceFilters {
 }
 
 function mapLine(raw: X3Record): SupplierInvoiceLine {
-  return withRaw(
-    {
-      lineNumber: int(raw.PIDLIN),
-      itemRef: text(raw.ITMREF),
-      quantity: num(raw.QTY),
-      netPrice: money(raw.NETPRI),
-      amount: money(raw.AMTNOTLIN),
-      account: text(raw.ACC),
-      purchaseOrderNumber: text(raw.POHNUM),
-      receiptNumber: text(raw.PTHNUM),
-      receiptLine: int(raw.PTDLIN),
-      uuid: text(raw.$uuid),
-    },
-    raw,
-  );
+  return lineModel(raw, {
+    lineNumber: int(raw.PIDLIN),
+    itemRef: text(raw.ITMREF),
+    quantity: num(raw.QTY),
+    netPrice: money(raw.NETPRI),
+    amount: money(raw.AMTNOTLIN),
+    account: text(raw.ACC),
+    purchaseOrderNumber: text(raw.POHNUM),
+    receiptNumber: text(raw.PTHNUM),
+    receiptLine: int(raw.PTDLIN),
+  });
 }
 
 export function mapSupplierInvoice(raw: X3Record): SupplierInvoice {
-  return withRaw(
-    {
-      number: text(raw.NUM) ?? '',
-      type: text(raw.PIVTYP),
-      supplierCode: text(raw.BPR),
-      supplierName: refTitle(raw, 'BPR'),
-      supplierInvoiceNumber: text(raw.BPRVCR),
-      accountingDate: date(raw.ACCDAT),
-      documentDate: date(raw.BPRDAT),
-      company: text(raw.CPY),
-      site: text(raw.FCY),
-      currency: text(raw.CUR),
-      totalExcludingTax: money(raw.AMTNOT),
-      totalIncludingTax: money(raw.AMTATI),
-      status: enumValue(STATUS, raw.STA),
-      lines: lines(raw, 'PIHPID').map(mapLine),
-      createdAt: timestamp(raw.CREDATTIM),
-      updatedAt: timestamp(raw.UPDDATTIM),
-    },
-    raw,
-  );
+  return recordModel(raw, {
+    number: text(raw.NUM) ?? '',
+    type: text(raw.PIVTYP),
+    supplierCode: text(raw.BPR),
+    supplierName: refTitle(raw, 'BPR'),
+    supplierInvoiceNumber: text(raw.BPRVCR),
+    accountingDate: date(raw.ACCDAT),
+    documentDate: date(raw.BPRDAT),
+    company: text(raw.CPY),
+    site: text(raw.FCY),
+    currency: text(raw.CUR),
+    totalExcludingTax: money(raw.AMTNOT),
+    totalIncludingTax: money(raw.AMTATI),
+    status: enumValue(STATUS, raw.STA),
+    lines: lines(raw, 'PIHPID').map(mapLine),
+  });
 }
 
 export class SupplierInvoices extends Resource<SupplierInvoice, SupplierInvoiceFilters> {
   constructor(ctx: ResourceContext) {
-    super(ctx, { cls: 'PINVOICE', keyParts: 1, map: mapSupplierInvoice }, (f) =>
-      allOf([
-        f.updatedSince === undefined ? undefined : w.ge('UPDDATTIM', sinceDate(f.updatedSince)),
-        ...dateRange('ACCDAT', f.from, f.to),
-        f.supplier === undefined ? undefined : w.eq('BPR', filterText(f.supplier, 'supplier')!),
-        f.site === undefined ? undefined : w.eq('FCY', filterText(f.site, 'site')!),
-        searchWhere(f.search, ['NUM', 'BPRVCR']),
-      ]),
-    );
+    super(ctx, {
+      cls: 'PINVOICE',
+      keyParts: 1,
+      map: mapSupplierInvoice,
+      filters: {
+        updatedSince: true,
+        dateRange: 'ACCDAT',
+        equals: { supplier: 'BPR', site: 'FCY' },
+        search: ['NUM', 'BPRVCR'],
+      },
+    });
   }
 }
