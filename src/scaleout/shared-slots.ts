@@ -13,6 +13,12 @@ export interface SharedSlotsOptions {
   waitMs?: number;
   /** Longest pause between two looks for a free slot (default 50 ms). */
   maxPollMs?: number;
+  /**
+   * A slot released while another call of this process is about to start is handed to it
+   * without a round trip, up to this many times before it goes back to every process
+   * (default 8; 0 turns hand-over off).
+   */
+  reuse?: number;
   random?: () => number;
   /** Told when the database could not be used: the call then goes ahead without a slot. */
   onDatabaseError?: (error: unknown) => void;
@@ -48,6 +54,16 @@ export function createSharedSlots(db: Db, options: SharedSlotsOptions = {}): Sha
   let closed = false;
   let renewal: NodeJS.Timeout | undefined;
   const writing = new Set<Promise<unknown>>();
+  const reuse = options.reuse ?? 8;
+  interface Lease {
+    connectionId: string;
+    holder: string;
+    uses: number;
+  }
+  /** Slots released here a moment ago, still held in the table, per connection. */
+  const idle = new Map<string, Lease[]>();
+  /** Wakes the calls of this process waiting on a connection, so a hand-over is not missed. */
+  const sleepers = new Map<string, Set<() => void>>();
   /** The slot count each connection's rows were made for, in this process. */
   const prepared = new Map<string, Promise<void>>();
 
@@ -104,21 +120,63 @@ export function createSharedSlots(db: Db, options: SharedSlotsOptions = {}): Sha
     renewal.unref();
   }
 
-  function releaser(connectionId: string, holder: string): X3SlotRelease {
+  function writeRelease(lease: Lease): void {
+    // Not awaited: the call's answer does not wait for the bookkeeping. Should it fail, the
+    // lease lapses on its own.
+    const write = sql`update x3_call_slots set holder = null, process_id = null, lease_until = '-infinity'
+        where connection_id = ${lease.connectionId} and holder = ${lease.holder}`
+      .execute(db)
+      .catch((error: unknown) => options.onDatabaseError?.(error))
+      .finally(() => writing.delete(write));
+    writing.add(write);
+  }
+
+  function takeIdle(connectionId: string): Lease | undefined {
+    const list = idle.get(connectionId);
+    const lease = list?.pop();
+    if (list?.length === 0) idle.delete(connectionId);
+    return lease;
+  }
+
+  function releaser(lease: Lease): X3SlotRelease {
     let released = false;
     return () => {
       if (released) return;
       released = true;
       held--;
-      // Not awaited: the call's answer does not wait for the bookkeeping. Should it fail, the
-      // lease lapses on its own.
-      const write = sql`update x3_call_slots set holder = null, process_id = null, lease_until = '-infinity'
-          where connection_id = ${connectionId} and holder = ${holder}`
-        .execute(db)
-        .catch((error: unknown) => options.onDatabaseError?.(error))
-        .finally(() => writing.delete(write));
-      writing.add(write);
+      if (lease.uses >= reuse || closed) return writeRelease(lease);
+      // The next call of this process usually starts in the same turn (the client's queue
+      // admits it as this one ends): it takes the slot as is. Otherwise it goes back.
+      const list = idle.get(lease.connectionId) ?? [];
+      list.push(lease);
+      idle.set(lease.connectionId, list);
+      const wake = sleepers.get(lease.connectionId)?.values().next().value;
+      wake?.();
+      setImmediate(() => {
+        const waiting = idle.get(lease.connectionId);
+        const i = waiting?.indexOf(lease) ?? -1;
+        if (i < 0) return;
+        waiting!.splice(i, 1);
+        if (waiting!.length === 0) idle.delete(lease.connectionId);
+        writeRelease(lease);
+      });
     };
+  }
+
+  function sleep(connectionId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let set = sleepers.get(connectionId);
+      if (set === undefined) sleepers.set(connectionId, (set = new Set()));
+      const asleep = set;
+      const done = () => {
+        clearTimeout(timer);
+        asleep.delete(done);
+        if (asleep.size === 0 && sleepers.get(connectionId) === asleep) sleepers.delete(connectionId);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      asleep.add(done);
+    });
   }
 
   return {
@@ -126,12 +184,24 @@ export function createSharedSlots(db: Db, options: SharedSlotsOptions = {}): Sha
       return held;
     },
     async acquire(connectionId, limit) {
-      const holder = `${processId}.${++takes}`;
+      const handed = takeIdle(connectionId);
+      if (handed !== undefined) {
+        handed.uses++;
+        held++;
+        return releaser(handed);
+      }
+      const lease: Lease = { connectionId, holder: `${processId}.${++takes}`, uses: 1 };
       const deadline = Date.now() + waitMs;
       try {
         await prepare(connectionId, limit);
         for (let attempt = 0; ; attempt++) {
-          if (await tryTake(connectionId, limit, holder)) break;
+          const local = takeIdle(connectionId);
+          if (local !== undefined) {
+            local.uses++;
+            held++;
+            return releaser(local);
+          }
+          if (await tryTake(connectionId, limit, lease.holder)) break;
           const left = deadline - Date.now();
           if (left <= 0) {
             throw new X3UnavailableError(
@@ -141,9 +211,7 @@ export function createSharedSlots(db: Db, options: SharedSlotsOptions = {}): Sha
           }
           // Jittered and growing, so processes waiting on one connection do not poll in step.
           const ceiling = Math.min(maxPollMs, 2 * 2 ** attempt);
-          await new Promise((resolve) =>
-            setTimeout(resolve, Math.min(left, ceiling / 2 + random() * ceiling)),
-          );
+          await sleep(connectionId, Math.min(left, ceiling / 2 + random() * ceiling));
         }
       } catch (error) {
         if (error instanceof X3UnavailableError) throw error;
@@ -154,9 +222,11 @@ export function createSharedSlots(db: Db, options: SharedSlotsOptions = {}): Sha
       }
       held++;
       renewLater();
-      return releaser(connectionId, holder);
+      return releaser(lease);
     },
     async flush() {
+      // Hand-overs still pending go back first.
+      await new Promise((resolve) => setImmediate(resolve));
       await Promise.all([...writing]);
     },
     close() {
