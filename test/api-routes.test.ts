@@ -374,6 +374,7 @@ describe.each(testBackends)('business-document routes on %s', (kind) => {
       const tokenB = (second as { token: string }).token;
       expect(tokenB).not.toBe(tokenA);
       expect(await renewClaim(f.store.db, envId, scope, 'k', tokenA, window)).toBe(false);
+      expect(await renewClaim(f.store.db, envId, scope, 'k', tokenB, window)).toBe(true);
       expect(
         await storeAnswer(f.store.db, envId, scope, 'k', tokenB, { statusCode: 201, body: { n: 'B' } }),
       ).toBe(true);

@@ -264,6 +264,10 @@ export async function resourceRoutes(api: ApiInstance, deps: AppDeps): Promise<v
         schema: {
           tags: [def.tag],
           summary: `List ${def.plural}`,
+          description:
+            'Pages with `limit` and the opaque `nextCursor`. Every filter is checked before X3 is asked: an unknown ' +
+            'query parameter (a misspelt filter) or an impossible date answers 400 invalid_query naming it, rather ' +
+            'than a list that silently ignores it.',
           params: connectionParams,
           querystring: def.query,
           response: {
