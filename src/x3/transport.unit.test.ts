@@ -329,6 +329,27 @@ describe('transport over loopback', () => {
   });
 });
 
+describe('sales order create', () => {
+  it('reports an unknown outcome, never a guess, when X3 names no order number', async () => {
+    const x3 = client();
+    // 201 with neither an order number nor a Location; an unrelated order carries the reference.
+    apiSteps = [
+      json(201, {}),
+      json(200, { $itemsPerPage: 20, $resources: [{ SOHNUM: 'SOALD010000001', CUSORDREF: 'PO-1' }] }),
+    ];
+    await expect(
+      x3.salesOrders.create({
+        salesSite: 'ALD01',
+        customerCode: 'C0001',
+        customerOrderReference: 'PO-1',
+        lines: [{ itemRef: 'BOX-S-200', quantity: 5 }],
+      }),
+    ).rejects.toBeInstanceOf(X3OutcomeUncertainError);
+    expect(seen.map((r) => r.method)).toEqual(['POST']);
+    await x3.close();
+  });
+});
+
 describe('Retry-After', () => {
   it('reads seconds and HTTP dates', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');

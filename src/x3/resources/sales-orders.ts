@@ -12,6 +12,7 @@ import {
   type X3Record,
 } from '../sdata/normalize.js';
 import { w } from '../sdata/where.js';
+import { X3OutcomeUncertainError } from '../errors.js';
 import { lineModel, recordModel, subtractQuantities } from './model.js';
 import { Resource, filterText, parseInput, type ResourceContext } from './resource.js';
 
@@ -234,9 +235,14 @@ export class SalesOrders extends Resource<SalesOrder, SalesOrderFilters> {
         ? /SORDER\('([^']*(?:''[^']*)*)'\)/.exec(decodeURIComponent(location))
         : null;
     if (match?.[1] !== undefined) return this.get(match[1].replaceAll("''", "'"));
-    const found = await this.findByCustomerOrderReference(data.customerOrderReference);
-    if (found !== null) return found;
-    return mapSalesOrder(saved ?? {});
+    // X3 took the order but did not say which one it is. The customer reference is free text
+    // that other orders may carry too, so only the caller, who knows what it sent, can tell
+    // which order is its own: report the outcome as unknown rather than guess.
+    throw new X3OutcomeUncertainError(
+      'X3 accepted the sales order but its answer named no order number; look it up by its ' +
+        'customer reference (findByCustomerOrderReference) and check it is yours before trying again.',
+      { method: 'POST', url: url.toString(), status: answer.status },
+    );
   }
 
   /** The order stamped with this customer reference (CUSORDREF), or null: for reconciliation. */
