@@ -1,10 +1,9 @@
+import { orderMatchesIntent } from '../x3/order-match.js';
 import type { OrderDraft } from './order.js';
 import type { OrdersX3, X3SalesOrderView } from './order.x3.js';
 
 /** More orders than this under one customer reference is not a quote's doing: stop reading there. */
 const MAX_CANDIDATES = 20;
-/** X3's clock and ours may disagree by this much before an order counts as older than the quote. */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** The numbers of the orders X3 holds with this customer reference (CUSORDREF), at most `max`. */
 export async function ordersWithReference(
@@ -22,25 +21,13 @@ export async function ordersWithReference(
   return numbers;
 }
 
-function lineKeys(lines: ReadonlyArray<{ itemRef: string | null; quantity: number | null }>): string {
-  return lines
-    .map((l) => `${l.itemRef ?? ''}\u0001${l.quantity ?? ''}`)
-    .sort()
-    .join('\u0002');
-}
-
 /**
  * True when the X3 order is the one this quote's send would have made: same customer, the same
- * item and quantity lines, and made no earlier than the quote was first stored. A reference keyed
- * by hand on another order, or a months-old order that happens to carry it, never matches.
+ * item and quantity lines, and made no earlier than the quote was first stored (the rule every
+ * reconciliation shares, in src/x3/order-match.ts).
  */
 export function orderMatchesDraft(order: X3SalesOrderView, draft: OrderDraft, quoteStoredAt: Date): boolean {
-  if (order.customerCode !== draft.customerCode) return false;
-  if (!order.lines || lineKeys(order.lines) !== lineKeys(draft.lines)) return false;
-  const earliest = quoteStoredAt.getTime() - CLOCK_SKEW_MS;
-  if (order.createdAt) return Date.parse(order.createdAt) >= earliest;
-  if (order.orderDate) return order.orderDate >= new Date(earliest).toISOString().slice(0, 10);
-  return false;
+  return orderMatchesIntent(order, draft, quoteStoredAt);
 }
 
 export type Reconciliation =

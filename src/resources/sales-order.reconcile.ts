@@ -1,6 +1,6 @@
 import { ApiError } from '../http/errors.js';
 import type { SalesOrder } from '../x3/resources/sales-orders.js';
-import { pickOrder, type OrderIntent, type OrderPick } from './sales-order.match.js';
+import { pickOrder, type OrderIntent, type OrderPick } from '../x3/order-match.js';
 
 /** More orders than this under one reference is not one create's doing: stop reading there. */
 export const MAX_CANDIDATES = 20;

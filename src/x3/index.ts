@@ -61,3 +61,12 @@ export type {
 } from './resources/account-balances.js';
 export type { Delivery, DeliveryLine, DeliveryFilters } from './resources/deliveries.js';
 export type { Site, SiteFilters } from './resources/sites.js';
+/** Reconciling a create whose outcome was unknown: is this X3 order the one we sent? */
+export {
+  orderMatchesIntent,
+  pickOrder,
+  CLOCK_SKEW_MS,
+  type OrderEvidence,
+  type OrderIntent,
+  type OrderPick,
+} from './order-match.js';
