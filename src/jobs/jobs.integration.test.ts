@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, testBackends } from '../db/test-support/stores.js';
 import type { Store } from '../db/index.js';
 import { createLogger } from '../observability/index.js';
-import { createJobs } from './jobs.js';
+import { createJobs, isCreationRace } from './jobs.js';
 
 const log = createLogger({ level: 'silent' });
 
@@ -55,5 +55,27 @@ describe.each(testBackends)('jobs on %s', (kind) => {
     expect(fetched?.[0]?.id).toBe(id);
     expect(called).toBe(false);
     await jobs.stop();
+  });
+
+  it('lets several processes create the same queues at the same moment', async () => {
+    // Each Jobs stands for a process starting on a fresh database at the same instant.
+    const all = Array.from({ length: 4 }, () => createJobs({ role: 'api' }, store, log));
+    for (const jobs of all) {
+      for (const name of ['race-a', 'race-b', 'race-c']) await jobs.define({ name, handler: async () => {} });
+    }
+    const started = await Promise.allSettled(all.map((j) => j.start()));
+    expect(started.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await all[0]!.boss.getQueue('race-b')).toBeTruthy();
+    await Promise.all(all.map((j) => j.stop()));
+  });
+});
+
+describe('queue creation races', () => {
+  it('are told from other failures by their Postgres codes', () => {
+    expect(isCreationRace({ code: '40P01' })).toBe(true);
+    expect(isCreationRace({ code: '23505' })).toBe(true);
+    expect(isCreationRace({ code: '42P01' })).toBe(false);
+    expect(isCreationRace(new Error('boom'))).toBe(false);
+    expect(isCreationRace(null)).toBe(false);
   });
 });

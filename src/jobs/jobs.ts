@@ -53,14 +53,29 @@ export function createJobs(
       : new PgBoss({ db: { executeSql: (text, values) => store.executeSql(text, values) }, ...common });
   boss.on('error', (err) => log.error({ err }, 'job queue error'));
 
+  // Processes starting together on a new database race to create the same queue: pg-boss's
+  // check-then-create then ends in a deadlock or a duplicate for all but one of them. The queue
+  // exists afterwards either way, so look again and retry a few times before giving up.
+  async function ensureQueue(definition: JobDefinition<never>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (await boss.getQueue(definition.name)) return;
+        await boss.createQueue(definition.name, { name: definition.name, ...definition.queue });
+        return;
+      } catch (err) {
+        if (attempt >= 5 || !isCreationRace(err)) throw err;
+        await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30));
+      }
+    }
+  }
+
   const definitions: JobDefinition<never>[] = [];
   let state: 'new' | 'started' | 'stopped' = 'new';
   let starting: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
 
   async function activate(definition: JobDefinition<never>): Promise<void> {
-    const existing = await boss.getQueue(definition.name);
-    if (!existing) await boss.createQueue(definition.name, { name: definition.name, ...definition.queue });
+    await ensureQueue(definition);
     if (runsWorkers) await boss.work(definition.name, definition.work ?? {}, definition.handler);
   }
 
@@ -93,4 +108,10 @@ export function createJobs(
       return stopping;
     },
   };
+}
+
+/** Postgres deadlock (40P01) or unique violation (23505): another process created it first. */
+export function isCreationRace(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '23505';
 }
