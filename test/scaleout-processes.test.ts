@@ -111,10 +111,8 @@ describe(`${PROCESSES} x3bridge processes on one Postgres`, () => {
     simulator = await createSimulator({ port: 0, quiet: true, poolSize: CAP });
     const env = await createEnvironment(store.db, 'scaleout', 'test');
     key = (await createApiKey(store.db, env.id, 'test', 'test')).key;
-    // pg-boss 10 creates its queues with a check-then-create that deadlocks when processes start
-    // at the same instant: the first server creates them alone, the others then find them.
-    urls.push(await startServer());
-    urls.push(...(await Promise.all(Array.from({ length: PROCESSES - 1 }, () => startServer()))));
+    // All at once, as an orchestrator would start them on a new database.
+    urls.push(...(await Promise.all(Array.from({ length: PROCESSES }, () => startServer()))));
 
     const created = await call(0, 'POST', '/v1/connections', {
       name: 'Aldgate',
