@@ -33,6 +33,8 @@ export interface AppConfig {
   publicUrl: string | null;
   /** Running under CI (`CI` set and not false): no progress bars or other terminal niceties. */
   ci?: boolean;
+  /** True when LOG_LEVEL was given (the demo keeps its terminal quiet unless it was). */
+  logLevelGiven?: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -164,6 +166,7 @@ export function loadConfig(
     publicUrl: e.X3BRIDGE_PUBLIC_URL ?? null,
     // CI systems set CI to all sorts of values ("true", "1", "woodpecker"): anything but false.
     ci: env.CI !== undefined && env.CI !== '' && !/^(false|0|no)$/i.test(env.CI),
+    logLevelGiven: env.LOG_LEVEL !== undefined && env.LOG_LEVEL.trim() !== '',
   };
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const merged: AppConfig = { ...config, ...defined };

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       demo: false,
       publicUrl: null,
       ci: false,
+      logLevelGiven: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

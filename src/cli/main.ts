@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerConnectionsCommand } from './connections.command.js';
+import { registerDemoCommand } from './demo.command.js';
 import { registerExportCommand } from './export.command.js';
 import { registerKeysCommand } from './keys.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
@@ -44,21 +45,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-/**
- * `demo` comes with the orders capability; until its module is part of the build the other
- * commands work without it.
- */
-async function registerDemoCommandIfPresent(program: Command): Promise<void> {
-  const specifier = './demo.command.js';
-  try {
-    const mod = (await import(specifier)) as { registerDemoCommand?: (program: Command) => void };
-    mod.registerDemoCommand?.(program);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code !== 'ERR_MODULE_NOT_FOUND' || !e.message.includes('demo.command')) throw err;
-  }
-}
-
 const program = new Command();
 program
   .name('x3bridge')
@@ -99,7 +85,7 @@ registerMigrateCommand(program);
 registerKeysCommand(program);
 registerConnectionsCommand(program);
 registerExportCommand(program);
-await registerDemoCommandIfPresent(program);
+registerDemoCommand(program);
 
 program.parseAsync(process.argv).then(
   () => flushAndExit(EXIT.ok),

@@ -41,6 +41,8 @@ export async function serve(
     ...(demoMode
       ? { allowPrivateHosts: [...new Set([...base.allowPrivateHosts, ...DEMO_PRIVATE_HOSTS])] }
       : {}),
+    // The demo is read by a person at a terminal: warnings only, unless LOG_LEVEL says otherwise.
+    ...(demoMode && !base.logLevelGiven ? { logLevel: 'warn' } : {}),
   });
   // Loaded here, not at the top: every other command (and --help) starts without the server.
   const { createApp } = await import('../app.js');
@@ -66,6 +68,8 @@ export async function serve(
       print('');
       print(`Demo: X3 simulator at ${demo.simulatorUrl}, Aldgate connection ${demo.connectionId}.`);
       print(`Demo API key (a new one at each start): ${demo.apiKey}`);
+      if (!base.logLevelGiven)
+        print('Logs: warnings only in demo mode (LOG_LEVEL=info shows every request).');
       // The key travels in the URL fragment, which browsers never send to a server.
       if (existsSync(join(WEB_DIST, 'index.html')) && config.role !== 'worker') {
         print(`Admin UI, signed in: ${url}/#key=${encodeURIComponent(demo.apiKey)}`);

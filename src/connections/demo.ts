@@ -9,9 +9,9 @@ import {
 } from '../environments/environment.service.js';
 import { createSimulator, DEMO_CREDENTIALS, type Simulator } from '../simulator/index.js';
 import type { Connection } from './connection.js';
-import { findConnectionByExternalId, updateConnection } from './connection.repository.js';
+import { deleteConnection, findConnectionByExternalId } from './connection.repository.js';
 import { connectionServiceDeps } from './connection.routes.js';
-import { createConnection, recheckConnection } from './connection.service.js';
+import { createConnection } from './connection.service.js';
 
 export const DEMO_ENVIRONMENT = 'demo';
 export const DEMO_EXTERNAL_ID = 'aldgate-demo';
@@ -38,8 +38,9 @@ export interface Demo {
 
 /**
  * Starts the X3 simulator in-process and connects the Aldgate tenant in the `demo` environment
- * through the wizard's own code path. On a restart the same connection is reused (pointed at
- * the new simulator and checked again); a fresh API key is minted each start and the earlier
+ * through the wizard's own code path. On a restart the demo connection is made afresh (its
+ * quotes and mappings with it: the new simulator has none of their orders); a fresh API key is
+ * minted each start and the earlier
  * demo keys are revoked, so keys never pile up and none is stored in a readable form.
  */
 export async function startDemo(deps: AppDeps, options: { simulatorPort?: number } = {}): Promise<Demo> {
@@ -62,25 +63,21 @@ export async function startDemo(deps: AppDeps, options: { simulatorPort?: number
     const who = { environmentId: environment.id, actor: 'demo' };
     const svc = connectionServiceDeps(deps);
 
-    let connection: Connection;
+    // The simulator keeps nothing between starts, so the demo tenant starts fresh too: an
+    // earlier demo connection goes, with its quotes and mappings, rather than pointing at
+    // orders this X3 never had.
     const existing = await findConnectionByExternalId(db, environment.id, DEMO_EXTERNAL_ID);
     if (existing) {
-      if (existing.baseUrl !== simulator.url) {
-        await updateConnection(db, environment.id, existing.id, { baseUrl: simulator.url });
-        deps.connections.invalidate(existing.id);
-      }
-      connection = (await recheckConnection(svc, who, existing.id)).connection;
-    } else {
-      connection = (
-        await createConnection(svc, who, {
-          name: 'Aldgate Packaging Solutions (demo)',
-          externalId: DEMO_EXTERNAL_ID,
-          baseUrl: simulator.url,
-          folder: 'ALDGATE',
-          auth: { type: 'client_credentials', ...DEMO_CREDENTIALS.oauth2 },
-        })
-      ).connection;
+      await deleteConnection(db, environment.id, existing.id);
+      deps.connections.invalidate(existing.id);
     }
+    const { connection } = await createConnection(svc, who, {
+      name: 'Aldgate Packaging Solutions (demo)',
+      externalId: DEMO_EXTERNAL_ID,
+      baseUrl: simulator.url,
+      folder: 'ALDGATE',
+      auth: { type: 'client_credentials', ...DEMO_CREDENTIALS.oauth2 },
+    });
 
     for (const key of await listApiKeys(db, environment.id)) {
       if (key.name === DEMO_KEY_NAME && key.revokedAt === null) {
