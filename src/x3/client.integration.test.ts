@@ -154,7 +154,7 @@ describe('faults on a create are never retried', () => {
     salesSite: 'ALD01',
     customerCode: 'C0002',
     customerOrderReference: ref,
-    requestedDeliveryDate: '2026-12-07',
+    requestedDeliveryDate: '2099-12-07',
     lines: [{ itemRef: 'BOX-S-200', quantity: 500, grossPrice: '0.42' }],
   });
 
@@ -280,7 +280,7 @@ describe('mapping of each object', () => {
       salesSite: 'ALD01',
       customerCode: 'C0001',
       customerOrderReference: 'Q-INT-MAP',
-      requestedDeliveryDate: '2026-12-07',
+      requestedDeliveryDate: '2099-12-07',
       lines: [
         { itemRef: 'BOX-S-200', quantity: 500 },
         { itemRef: 'TAPE-48-CLR', quantity: 12, grossPrice: '2.10' },
