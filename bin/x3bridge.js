@@ -5,7 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(entry)) {
-  process.stderr.write('x3bridge is not built yet: run `npm install` (or `npm run build`) in the package folder first.\n');
+  process.stderr.write(
+    'x3bridge is not built yet: run `npm install` (or `npm run build`) in the package folder first.\n',
+  );
   process.exit(1);
 }
 await import(pathToFileURL(entry).href);
