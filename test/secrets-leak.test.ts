@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,11 @@ import type { AppConfig } from '../src/config.js';
 import type { Store } from '../src/db/index.js';
 import { openTestStore, testBackends, testConfig } from '../src/db/test-support/stores.js';
 import { createApiKey, createEnvironment } from '../src/environments/environment.service.js';
+import { orderServices } from '../src/orders/order.deps.js';
 import { createSimulator, type Simulator } from '../src/simulator/index.js';
+import { emitEvent, processWebhookDeliveries } from '../src/webhooks/webhook.service.js';
+import { verifyWebhookSignature } from '../src/webhooks/webhook.signature.js';
+import { waitFor } from './orders-support.js';
 
 /** Distinctive values that must be found nowhere but in memory. */
 const canary = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
@@ -31,12 +36,16 @@ describe.each(testBackends)('no secret is ever stored, logged or answered (%s)',
   const clients = { first: 'leak-client-one', second: 'leak-client-two' };
   const logs: string[] = [];
   const responses: string[] = [];
+  /** Secrets x3bridge makes itself (API key, webhook signing secret): given out once, at creation. */
+  const minted: string[] = [];
+  let consumer: ReturnType<typeof createServer> | null = null;
   let simulator: Simulator;
   let app: App;
   let dataDir: string | null = null;
   let ownedStore: (Store & { dispose(): Promise<void>; config: AppConfig }) | null = null;
 
   afterAll(async () => {
+    if (consumer) await new Promise<void>((resolve) => consumer!.close(() => resolve()));
     await app?.stop().catch(() => undefined);
     await simulator?.close();
     await ownedStore?.dispose();
@@ -45,7 +54,7 @@ describe.each(testBackends)('no secret is ever stored, logged or answered (%s)',
 
   /** Every spelling under which a secret could travel: plain, URL-encoded, in a Basic header. */
   function spellings(): string[] {
-    const out = Object.values(secrets).flatMap((s) => [s, encodeURIComponent(s)]);
+    const out = [...Object.values(secrets), ...minted].flatMap((s) => [s, encodeURIComponent(s)]);
     out.push(Buffer.from(`${clients.first}:${secrets.first}`).toString('base64'));
     out.push(Buffer.from(`${clients.second}:${secrets.second}`).toString('base64'));
     out.push(Buffer.from(`LEAKUSER:${secrets.password}`).toString('base64'));
@@ -84,6 +93,7 @@ describe.each(testBackends)('no secret is ever stored, logged or answered (%s)',
     const db = app.deps.store.db;
     const env = await createEnvironment(db, 'leak', 'test');
     const key = (await createApiKey(db, env.id, 'leak', 'test')).key;
+    minted.push(key);
 
     const call = async (
       method: string,
@@ -160,6 +170,55 @@ describe.each(testBackends)('no secret is ever stored, logged or answered (%s)',
       auth: { type: 'basic', user: 'LEAKUSER', password: secrets.refused },
     });
     expect(wrongBasic.status).toBe(422);
+
+    // A wrong key that contains the real one is refused without echoing what was sent.
+    const wrongKey = await fetch(`${url}/v1/connections`, { headers: { authorization: `Bearer ${key}x` } });
+    responses.push(await wrongKey.text(), JSON.stringify(Object.fromEntries(wrongKey.headers)));
+    expect(wrongKey.status).toBe(401);
+
+    // The API key is stored hashed only: the row holds its SHA-256 and a short display prefix.
+    const keyRows = (
+      await app.deps.store.executeSql('select * from api_keys where environment_id = $1', [env.id])
+    ).rows as Array<Record<string, unknown>>;
+    expect(keyRows).toHaveLength(1);
+    expect(keyRows[0]!.hash).toBe(createHash('sha256').update(key).digest('hex'));
+    expect(key.startsWith(String(keyRows[0]!.prefix))).toBe(true);
+    expect(String(keyRows[0]!.prefix).length).toBeLessThan(key.length / 2);
+    expect(JSON.stringify(keyRows)).not.toContain(key);
+
+    // A webhook: its signing secret is answered once, then only used to sign deliveries.
+    const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+    consumer = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => consumer!.listen(0, '127.0.0.1', resolve));
+    const hookUrl = `http://127.0.0.1:${(consumer.address() as { port: number }).port}/hook`;
+    const hook = await call('POST', '/v1/webhooks', { url: hookUrl, events: ['order.created'] });
+    expect(hook.status).toBe(201);
+    const hookSecret = hook.body.secret as string;
+    expect(hookSecret).toMatch(/^whsec_/);
+    minted.push(hookSecret);
+    // The creation answer is the one place the secret may appear: keep it out of the scan.
+    const creation = responses.splice(-2, 2);
+    expect(creation[0]).toContain(hookSecret);
+    await emitEvent(db, { environmentId: env.id, type: 'order.created', data: { quoteId: 'Q-LEAK' } });
+    await waitFor(async () => {
+      await processWebhookDeliveries(orderServices(app.deps).webhooks);
+      return received.length > 0;
+    }, 'a webhook delivery');
+    const [delivery] = received;
+    // Positive control: the delivery was signed with that very secret.
+    expect(
+      verifyWebhookSignature(hookSecret, delivery!.headers['x3bridge-signature'], delivery!.body).ok,
+    ).toBe(true);
+    expect(JSON.stringify(delivery)).not.toContain(hookSecret);
+    expect((await call('GET', '/v1/webhooks')).status).toBe(200);
+    expect((await call('GET', `/v1/webhooks/${hook.body.id}/deliveries`)).status).toBe(200);
 
     // The database, every table of every schema, as text.
     const tables = await app.deps.store.executeSql(
