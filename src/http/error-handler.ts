@@ -66,7 +66,11 @@ export function toApiError(err: unknown): ApiError | null {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'payload_too_large', 'The request body is larger than this server accepts.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json.');
+      return new ApiError(
+        415,
+        'unsupported_media_type',
+        'This route does not take a body of that Content-Type: send application/json (text/csv on the mapping .csv routes).',
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError(400, 'invalid_body', 'The Content-Length header does not match the body.');
   }
