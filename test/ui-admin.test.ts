@@ -259,6 +259,17 @@ describe('admin UI in a browser', () => {
     expect(await token.locator('.step-meta').textContent()).toMatch(/^\d+ ms$/);
     await shot('wizard-ok');
 
+    // The CA certificate sits under Advanced; what is not a PEM certificate is refused with why.
+    const wizardForm = page.getByRole('form', { name: 'Connection settings' });
+    await wizardForm.getByText('Advanced').click();
+    const ca = wizardForm.getByLabel(/CA certificate \(PEM\)/);
+    await ca.fill('not a certificate');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'settings.tls.ca: not a PEM certificate' }).waitFor();
+    // Emptied, it is not sent at all: the plain http simulator needs no CA.
+    await ca.fill('');
+    await wizardForm.getByText('Advanced').click();
+
     await page.getByRole('button', { name: 'Save connection' }).click();
     await page.locator('.connection').first().waitFor();
     expect(await page.locator('.connection .badge').first().textContent()).toBe('active');

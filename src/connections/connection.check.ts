@@ -41,7 +41,11 @@ export interface CheckFailure {
   step: CheckStep['step'];
   message: string;
   fix: string;
+  /** Which TLS problem, when the handshake failed: the wizard tells them apart. */
+  reason?: TlsProblem;
 }
+
+export type TlsProblem = 'tls_untrusted' | 'tls_expired' | 'tls_hostname' | 'tls';
 
 export interface CheckOutcome {
   status: ConnectionStatus;
@@ -73,12 +77,16 @@ export async function openX3Client(
   const tokenUrl = tokenUrlOf(target);
   if (tokenUrl) targets.push(await access.guard.check(tokenUrl));
   const concurrency = target.settings.concurrency ?? 4;
-  const pinned = access.dispatcher ? null : createPinnedDispatcher(targets, { connections: concurrency });
+  const ca = target.settings.tls?.ca;
+  const pinned = access.dispatcher
+    ? null
+    : createPinnedDispatcher(targets, { connections: concurrency, ...(ca === undefined ? {} : { ca }) });
   const timeoutMs = target.settings.timeoutMs;
   const client = createX3Client({
     baseUrl: target.baseUrl,
     folder: target.folder,
     auth: target.auth,
+    ...(ca === undefined ? {} : { tls: { ca } }),
     ...(access.dispatcher ? { dispatcher: access.dispatcher } : pinned ? { dispatcher: pinned } : {}),
     ...(access.logger ? { logger: access.logger } : {}),
     ...(hooks ? { hooks } : {}),
@@ -116,6 +124,75 @@ function findEgressError(err: unknown): EgressError | null {
   return null;
 }
 
+function errorCodes(err: unknown): string[] {
+  const found: string[] = [];
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') found.push(code);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return found;
+}
+
+const UNTRUSTED_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** A failed TLS handshake in plain words: which problem, and what the person can do about it. */
+function describeTlsFailure(
+  err: unknown,
+  target: X3Target,
+): { reason: TlsProblem; message: string; fix: string } {
+  const codes = errorCodes(err);
+  const host = hostOf(target.baseUrl);
+  if (codes.some((c) => UNTRUSTED_CODES.has(c))) {
+    return target.settings.tls
+      ? {
+          reason: 'tls_untrusted',
+          message: `The certificate of ${host} is not trusted: the CA certificate given for this connection did not sign it.`,
+          fix: "Paste the certificate of the CA that issued the X3 server's certificate (or, if it is self-signed, the server's certificate itself) as the CA certificate (PEM) under Advanced.",
+        }
+      : {
+          reason: 'tls_untrusted',
+          message: `The certificate of ${host} is not trusted: it is self-signed or issued by a private (in-house) CA.`,
+          fix: 'Paste the CA certificate (PEM) under Advanced (settings.tls.ca) to trust it for this connection, or start x3bridge with NODE_EXTRA_CA_CERTS=/path/to/ca.pem to trust it for the whole process.',
+        };
+  }
+  if (codes.includes('CERT_HAS_EXPIRED') || codes.includes('CERT_NOT_YET_VALID')) {
+    return {
+      reason: 'tls_expired',
+      message: `The certificate of ${host} has expired or is not valid yet.`,
+      fix: 'Renew the X3 web server certificate (Syracuse), and check the clock of the machine x3bridge runs on.',
+    };
+  }
+  if (codes.includes('ERR_TLS_CERT_ALTNAME_INVALID')) {
+    return {
+      reason: 'tls_hostname',
+      message: `The certificate of ${host} is for another host name.`,
+      fix: 'Use the host name the certificate was issued for in the URL, or have the certificate reissued with this name.',
+    };
+  }
+  return {
+    reason: 'tls',
+    message: err instanceof Error ? err.message : 'The TLS handshake with X3 failed.',
+    fix: 'The TLS handshake failed: check that the address uses https only where X3 serves https, and that its certificate is valid for that host name.',
+  };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the X3 server';
+  }
+}
+
 /** Turns whatever a check step threw into a plain-words failure with its fix. */
 export function describeFailure(err: unknown, step: CheckStep['step'], target: X3Target): CheckFailure {
   const egress = findEgressError(err);
@@ -130,6 +207,9 @@ export function describeFailure(err: unknown, step: CheckStep['step'], target: X
       };
     }
     return { code: 'invalid_host', status: 'unreachable', step, message: egress.message, fix: egress.fix };
+  }
+  if (err instanceof X3UnreachableError && err.reason === 'tls') {
+    return { code: 'x3_unreachable', status: 'unreachable', step, ...describeTlsFailure(err, target) };
   }
   if (err instanceof X3UnreachableError) {
     const fixes: Record<X3UnreachableError['reason'], string> = {

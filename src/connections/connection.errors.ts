@@ -15,6 +15,7 @@ export function egressToApiError(err: unknown): ApiError | null {
 /** The wizard's refusal: 422 with the failing step, every step run so far, and the fix. */
 export function checkFailureToApiError(failure: CheckFailure, checks: CheckStep[]): ApiError {
   return new ApiError(422, failure.code, failure.message, {
+    ...(failure.reason ? { reason: failure.reason } : {}),
     step: failure.step,
     status: failure.status,
     fix: failure.fix,

@@ -1,4 +1,5 @@
 import type { Connection, ConnectionApi } from './connection.js';
+import { summarizeCaPem } from './connection.tls.js';
 
 /** Domain → API. A Connection holds no secret, so nothing here can print one. */
 export function formatConnection(c: Connection): ConnectionApi {
@@ -20,6 +21,7 @@ export function formatConnection(c: Connection): ConnectionApi {
         : {}),
       ...(s.audience !== undefined ? { audience: s.audience } : {}),
       ...(s.lifetimeSeconds !== undefined ? { lifetimeSeconds: s.lifetimeSeconds } : {}),
+      ...(s.tls?.ca !== undefined ? { tls: { certificates: summarizeCaPem(s.tls.ca) } } : {}),
     },
     status: c.status,
     lastCheckedAt: c.lastCheckedAt ? c.lastCheckedAt.toISOString() : null,

@@ -24,6 +24,7 @@ import {
 } from './connection.check.js';
 import type { ConnectionClients } from './connection.clients.js';
 import { checkFailureToApiError } from './connection.errors.js';
+import { normalizeCaPem, summarizeCaPem } from './connection.tls.js';
 import * as repo from './connection.repository.js';
 import { openQuoteIds } from '../orders/order.repository.js';
 
@@ -63,8 +64,16 @@ function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+function tlsFor(tls: { ca: string } | undefined): ConnectionSettings['tls'] {
+  return tls ? { ca: normalizeCaPem(tls.ca) } : undefined;
+}
+
 function settingsFor(input: ConnectionCreateInput): ConnectionSettings {
-  return compact({ ...(input.settings ?? {}), ...publicAuthSettings(input.auth) });
+  return compact({
+    ...(input.settings ?? {}),
+    tls: tlsFor(input.settings?.tls),
+    ...publicAuthSettings(input.auth),
+  });
 }
 
 function targetOf(input: ConnectionCreateInput): X3Target {
@@ -300,18 +309,23 @@ export async function patchConnection(
     const other = await repo.findConnectionByExternalId(deps.db, who.environmentId, patch.externalId);
     if (other && other.id !== id) throw externalIdTaken(patch.externalId);
   }
+  const tls =
+    patch.settings?.tls === undefined ? connection.settings.tls : tlsFor(patch.settings.tls ?? undefined);
   const userSettings = compact({
     timeoutMs: connection.settings.timeoutMs,
     concurrency: connection.settings.concurrency,
     ...(patch.settings ?? {}),
+    tls,
   });
   const authSettings = patch.auth
     ? publicAuthSettings(patch.auth)
-    : compact({ ...connection.settings, timeoutMs: undefined, concurrency: undefined });
+    : compact({ ...connection.settings, timeoutMs: undefined, concurrency: undefined, tls: undefined });
   const settings = compact({ ...userSettings, ...authSettings }) as ConnectionSettings;
   const baseUrl = patch.baseUrl === undefined ? connection.baseUrl : normalizeBaseUrl(patch.baseUrl);
   const folder = patch.folder ?? connection.folder;
   const moved = baseUrl !== connection.baseUrl || folder !== connection.folder;
+  // New trust can break (or mend) the way to X3: checked like a new address.
+  const retrusted = tls?.ca !== connection.settings.tls?.ca;
   const fields: repo.ConnectionUpdate = {
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.externalId !== undefined ? { externalId: patch.externalId } : {}),
@@ -319,7 +333,7 @@ export async function patchConnection(
     settings,
   };
   try {
-    if (patch.auth || moved) {
+    if (patch.auth || moved || retrusted) {
       const auth = patch.auth ?? (JSON.parse(deps.vault.open(credentialsSealed, id)) as AuthInput);
       const outcome = await runConnectionCheck({ baseUrl, folder, auth, settings }, deps.access);
       if (outcome.failure) throw checkFailureToApiError(outcome.failure, outcome.checks);
@@ -341,6 +355,11 @@ export async function patchConnection(
       }
       if (patch.auth) {
         await audit(deps.db, who, 'connection.credentials_rotated', id, { authType: patch.auth.type });
+      }
+      if (retrusted) {
+        await audit(deps.db, who, 'connection.tls_trust_changed', id, {
+          sha256: tls ? summarizeCaPem(tls.ca).map((c) => c.sha256) : [],
+        });
       }
       deps.clients.invalidate(id);
       return { connection: updated, checks: outcome.checks };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strictBody } from './strict-schema.js';
+import { MAX_CA_PEM_CHARS, parseCaPem } from './connection.tls.js';
 
 /** Connection types and the zod schemas that drive validation, types and /openapi.json. */
 
@@ -52,7 +53,22 @@ export const authInputSchema = z.discriminatedUnion('type', [
 export type AuthInput = z.infer<typeof authInputSchema>;
 export type AuthType = AuthInput['type'];
 
-export const connectionSettingsSchema = strictBody({
+const caPemSchema = z
+  .string()
+  .max(MAX_CA_PEM_CHARS, `a CA certificate in PEM fits in ${MAX_CA_PEM_CHARS / 1024} KB`)
+  .superRefine((value, ctx) => {
+    const parsed = parseCaPem(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+  })
+  .describe(
+    'One or more CA certificates in PEM (-----BEGIN CERTIFICATE-----) trusted for this X3 server instead of the public CAs: for a self-signed or in-house certificate.',
+  );
+
+const tlsSettingsSchema = strictBody({ ca: caPemSchema }).describe(
+  'TLS trust for an X3 server whose certificate is self-signed or issued by an in-house CA.',
+);
+
+const settingsShape = {
   timeoutMs: z.number().int().min(1000).max(300_000).optional().describe('Per-request timeout for X3 calls.'),
   concurrency: z
     .number()
@@ -61,6 +77,17 @@ export const connectionSettingsSchema = strictBody({
     .max(64)
     .optional()
     .describe("Most X3 calls in flight at once for this connection (X3's web-service pool is small)."),
+  tls: tlsSettingsSchema.optional(),
+};
+
+export const connectionSettingsSchema = strictBody(settingsShape);
+/** PATCH: `tls: null` goes back to the process-wide trust. */
+export const connectionSettingsPatchSchema = strictBody({
+  ...settingsShape,
+  tls: tlsSettingsSchema
+    .nullable()
+    .optional()
+    .describe('New TLS trust (checked against X3 before it is saved); null removes it.'),
 });
 export type ConnectionSettingsInput = z.infer<typeof connectionSettingsSchema>;
 
@@ -109,7 +136,7 @@ export const connectionPatchSchema = strictBody({
   folder: folderSchema
     .optional()
     .describe('Another X3 folder: checked (token, test read) before it is saved.'),
-  settings: connectionSettingsSchema.optional(),
+  settings: connectionSettingsPatchSchema.optional(),
   auth: authInputSchema.optional().describe('New credentials; checked against X3 before they are saved.'),
 }).refine((v) => Object.values(v).some((x) => x !== undefined), 'give at least one field to change');
 export type ConnectionPatchInput = z.infer<typeof connectionPatchSchema>;
@@ -148,6 +175,12 @@ export const connectionApiSchema = z.object({
     tokenEndpointAuthMethod: z.string().optional(),
     audience: z.string().optional(),
     lifetimeSeconds: z.number().int().optional(),
+    tls: z
+      .object({
+        certificates: z.array(z.object({ subject: z.string(), sha256: z.string(), notAfter: z.string() })),
+      })
+      .optional()
+      .describe('The trusted CA certificates, summarised: the PEM itself is not repeated.'),
   }),
   status: connectionStatusSchema,
   lastCheckedAt: z.string().nullable(),

@@ -7,6 +7,8 @@ export interface PinnedDispatcherOptions {
   /** Sockets per origin: X3's web-service pool is small, so keep this modest. */
   connections?: number;
   keepAliveTimeoutMs?: number;
+  /** CA certificates (PEM) trusted instead of the public ones: an X3 with an in-house certificate. */
+  ca?: string;
 }
 
 type LookupCallback = (
@@ -52,7 +54,11 @@ export class PinnedAgent extends Agent {
     super({
       connections: options.connections ?? 8,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-      connect: { lookup: lookup as never, timeout: options.connectTimeoutMs ?? 10_000 },
+      connect: {
+        lookup: lookup as never,
+        timeout: options.connectTimeoutMs ?? 10_000,
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+      },
     });
     this.#origins = new Set(targets.map((t) => originOf(t.url)));
   }

@@ -52,6 +52,8 @@ export interface ConnectionInput {
   baseUrl: string;
   folder: string;
   auth: ConnectionAuthInput;
+  /** Sent only when the person pasted a CA certificate. */
+  settings?: { tls?: { ca: string } };
 }
 
 export type ConnectionStatus =
@@ -89,6 +91,8 @@ export interface ConnectionPatch {
   baseUrl?: string;
   folder?: string;
   auth?: ConnectionAuthInput;
+  /** A new CA certificate is checked against X3 before it is saved; `tls: null` removes it. */
+  settings?: { tls?: { ca: string } | null };
 }
 
 export interface ConnectionSettingsView {
@@ -99,6 +103,8 @@ export interface ConnectionSettingsView {
   tokenEndpointAuthMethod?: string;
   audience?: string;
   lifetimeSeconds?: number;
+  /** The trusted CA certificates, summarised (the PEM itself is not sent back). */
+  tls?: { certificates: Array<{ subject: string; sha256: string; notAfter: string }> };
 }
 
 export type CheckStepName = 'token' | 'test_read' | (string & {});

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { AuthType, ConnectionAuthInput } from '../api';
 
 /** The credential fields of the wizard and of the connection editor, as the form holds them. */
@@ -58,14 +59,50 @@ export function toAuthInput(f: AuthFormState): ConnectionAuthInput {
   }
 }
 
+/**
+ * The CA certificate of an X3 server with a self-signed or in-house certificate. Public, so
+ * not a password field; the API shows it back as subject and fingerprint only.
+ */
+export function CaCertificateField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={id}>
+        CA certificate (PEM){' '}
+        <span className="muted">(only for an X3 server with a self-signed or in-house certificate)</span>
+      </label>
+      <textarea
+        id={id}
+        className="mono"
+        rows={5}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={'-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----'}
+        spellCheck={false}
+        autoComplete="off"
+      />
+    </>
+  );
+}
+
 export function AuthFields<F extends AuthFormState>({
   form,
   setForm,
   idPrefix,
+  advanced,
 }: {
   form: F;
   setForm: (update: (f: F) => F) => void;
   idPrefix: string;
+  /** More fields for the Advanced section, whatever the authentication type (say, the CA certificate). */
+  advanced?: ReactNode;
 }) {
   const id = (name: string) => `${idPrefix}-${name}`;
   const set =
@@ -138,6 +175,7 @@ export function AuthFields<F extends AuthFormState>({
               <option value="client_secret_basic">HTTP Basic header (client_secret_basic)</option>
               <option value="client_secret_post">In the form body (client_secret_post)</option>
             </select>
+            {advanced}
           </details>
         </>
       ) : null}
@@ -168,6 +206,7 @@ export function AuthFields<F extends AuthFormState>({
               value={form.lifetimeSeconds}
               onChange={set('lifetimeSeconds')}
             />
+            {advanced}
           </details>
         </>
       ) : null}
@@ -185,6 +224,12 @@ export function AuthFields<F extends AuthFormState>({
             required
             autoComplete="new-password"
           />
+          {advanced ? (
+            <details className="advanced">
+              <summary>Advanced</summary>
+              {advanced}
+            </details>
+          ) : null}
         </>
       ) : null}
     </>

@@ -1,6 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { AuthType, Connection, ConnectionPatch } from '../api';
-import { AuthFields, initialAuthForm, toAuthInput, type AuthFormState } from '../components/AuthFields';
+import {
+  AuthFields,
+  CaCertificateField,
+  initialAuthForm,
+  toAuthInput,
+  type AuthFormState,
+} from '../components/AuthFields';
 import { CheckSteps } from '../components/CheckSteps';
 import { Badge, ErrorBox, formatTime } from '../components/common';
 import { fixFor, normalizeBaseUrl, normalizeFolder, pendingSteps, stepsFrom, type StepView } from '../checks';
@@ -182,27 +188,35 @@ function DetailsForm({ connection: c }: { connection: Connection }) {
 function ServerForm({ connection: c, authType }: { connection: Connection; authType: AuthType }) {
   const [baseUrl, setBaseUrl] = useState(c.baseUrl);
   const [folder, setFolder] = useState(c.folder);
+  const [caPem, setCaPem] = useState('');
   const patch = usePatch(c);
   const changes: ConnectionPatch = {};
   if (!sameUrl(baseUrl, c.baseUrl)) changes.baseUrl = normalizeBaseUrl(baseUrl);
   if (normalizeFolder(folder) !== c.folder) changes.folder = normalizeFolder(folder);
+  if (caPem.trim()) changes.settings = { tls: { ca: caPem.trim() } };
   const changed = Object.keys(changes).length > 0;
+  const trusted = c.settings?.tls?.certificates ?? [];
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
     if (!changed) return;
-    void patch.run(changes, {
-      checked: true,
-      authType,
-      done: 'Checked and saved: x3bridge now uses this server and folder.',
-      // A server that does not know these fields yet may drop them silently: say so rather than
-      // report a change that did not happen.
-      verify: (u) =>
-        (changes.baseUrl && !sameUrl(u.baseUrl, changes.baseUrl)) ||
-        (changes.folder && u.folder !== changes.folder)
-          ? `The server kept ${u.baseUrl} and folder ${u.folder}: it did not apply the change. It may be older than this admin UI.`
-          : null,
-    });
+    void patch
+      .run(changes, {
+        checked: true,
+        authType,
+        done: changes.settings
+          ? 'Checked and saved: x3bridge now trusts this CA certificate for this connection.'
+          : 'Checked and saved: x3bridge now uses this server and folder.',
+        // A server that does not know these fields yet may drop them silently: say so rather than
+        // report a change that did not happen.
+        verify: (u) =>
+          (changes.baseUrl && !sameUrl(u.baseUrl, changes.baseUrl)) ||
+          (changes.folder && u.folder !== changes.folder)
+            ? `The server kept ${u.baseUrl} and folder ${u.folder}: it did not apply the change. It may be older than this admin UI.`
+            : null,
+      })
+      // Saved: the summary above now lists it, the box is free for a replacement.
+      .then((saved) => saved && setCaPem(''));
   }
 
   return (
@@ -230,6 +244,19 @@ function ServerForm({ connection: c, authType }: { connection: Connection; authT
           autoCapitalize="characters"
           spellCheck={false}
         />
+        <details className="advanced" open={trusted.length > 0}>
+          <summary>Advanced</summary>
+          {trusted.length > 0 ? (
+            <ul className="muted small" aria-label="Trusted CA certificates">
+              {trusted.map((t) => (
+                <li key={t.sha256}>
+                  Trusted: {t.subject} · SHA-256 <span className="mono">{t.sha256}</span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <CaCertificateField id="ce-ca" value={caPem} onChange={setCaPem} />
+        </details>
         <div className="actions">
           <button type="submit" className="primary" disabled={!changed || patch.busy}>
             {patch.busy ? 'Checking…' : 'Check and save server'}

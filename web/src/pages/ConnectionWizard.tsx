@@ -1,6 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, type CheckResult, type ConnectionInput } from '../api';
-import { AuthFields, initialAuthForm, toAuthInput, type AuthFormState } from '../components/AuthFields';
+import {
+  AuthFields,
+  CaCertificateField,
+  initialAuthForm,
+  toAuthInput,
+  type AuthFormState,
+} from '../components/AuthFields';
 import { ErrorBox } from '../components/common';
 import { describeError } from '../errors';
 import { CheckSteps } from '../components/CheckSteps';
@@ -13,9 +19,17 @@ interface FormState extends AuthFormState {
   externalId: string;
   baseUrl: string;
   folder: string;
+  caPem: string;
 }
 
-const initial: FormState = { ...initialAuthForm, name: '', externalId: '', baseUrl: '', folder: '' };
+const initial: FormState = {
+  ...initialAuthForm,
+  name: '',
+  externalId: '',
+  baseUrl: '',
+  folder: '',
+  caPem: '',
+};
 
 const opt = (s: string) => (s.trim() ? s.trim() : undefined);
 
@@ -26,6 +40,7 @@ export function toConnectionInput(f: FormState): ConnectionInput {
     baseUrl: normalizeBaseUrl(f.baseUrl),
     folder: normalizeFolder(f.folder),
     auth: toAuthInput(f),
+    ...(f.caPem.trim() ? { settings: { tls: { ca: f.caPem.trim() } } } : {}),
   };
 }
 
@@ -133,7 +148,18 @@ export function ConnectionWizard() {
 
           <fieldset>
             <legend>Authentication</legend>
-            <AuthFields form={form} setForm={setForm} idPrefix="cw" />
+            <AuthFields
+              form={form}
+              setForm={setForm}
+              idPrefix="cw"
+              advanced={
+                <CaCertificateField
+                  id="cw-ca"
+                  value={form.caPem}
+                  onChange={(caPem) => setForm((f) => ({ ...f, caPem }))}
+                />
+              }
+            />
           </fieldset>
 
           <div className="actions">
