@@ -12,7 +12,7 @@ import { listConnections } from '../connections/connection.repository.js';
 import type { Db } from '../db/index.js';
 import { createLogger } from '../observability/index.js';
 import { createVault } from '../secrets/index.js';
-import { emitEvent } from '../webhooks/webhook.service.js';
+import { emitStatusChanged } from '../connections/connection.events.js';
 import {
   CliError,
   configFrom,
@@ -143,20 +143,7 @@ function serviceDeps(
     clients: createConnectionClients({ db, vault, access }),
     log,
     // The same event the HTTP check records; the server's webhook sweep delivers it.
-    onStatusChange: (tx, e) =>
-      emitEvent(tx, {
-        environmentId: e.environmentId,
-        type: 'connection.status_changed',
-        data: {
-          connectionId: e.connectionId,
-          name: e.name,
-          previousStatus: e.from,
-          status: e.to,
-          reason: e.reason,
-          changedAt: e.at.toISOString(),
-        },
-        now: e.at,
-      }).then(() => undefined),
+    onStatusChange: emitStatusChanged,
   };
 }
 

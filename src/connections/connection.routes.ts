@@ -4,7 +4,8 @@ import type { AppDeps } from '../app.js';
 import { ApiError, errorResponses } from '../http/errors.js';
 import type { ApiInstance } from '../http/types.js';
 import type { Vault } from '../secrets/index.js';
-import { emitEvent, kickWebhookDelivery } from '../webhooks/webhook.service.js';
+import { kickWebhookDelivery } from '../webhooks/webhook.service.js';
+import { emitStatusChanged } from './connection.events.js';
 import {
   checkResultSchema,
   connectionApiSchema,
@@ -30,20 +31,7 @@ export function connectionServiceDeps(deps: AppDeps): service.ConnectionServiceD
     access: deps.connections.access,
     clients: deps.connections,
     log: deps.log,
-    onStatusChange: (tx, e) =>
-      emitEvent(tx, {
-        environmentId: e.environmentId,
-        type: 'connection.status_changed',
-        data: {
-          connectionId: e.connectionId,
-          name: e.name,
-          previousStatus: e.from,
-          status: e.to,
-          reason: e.reason,
-          changedAt: e.at.toISOString(),
-        },
-        now: e.at,
-      }).then(() => undefined),
+    onStatusChange: emitStatusChanged,
     afterStatusChange: () => kickWebhookDelivery({ jobs: deps.jobs, log: deps.log }),
   };
 }
