@@ -19,6 +19,8 @@ import { KeyRingFormatError, parseKeyRing } from './secrets/key-ring.js';
  * | X3BRIDGE_PUBLIC_URL | unset | the URL users reach the server at, for links and webhooks |
  * | LOG_LEVEL | info | fatal, error, warn, info, debug, trace or silent |
  * | CI | unset | set by CI systems: no progress bars |
+ * | X3BRIDGE_API_URL | unset | `x3bridge export` reads through this running server's HTTP API (as `--api`) instead of opening the store |
+ * | X3BRIDGE_API_KEY | unset | the API key `x3bridge export --api` sends (as `--api-key`) |
  */
 export interface AppConfig {
   port: number;
@@ -33,6 +35,10 @@ export interface AppConfig {
   publicUrl: string | null;
   /** Running under CI (`CI` set and not false): no progress bars or other terminal niceties. */
   ci?: boolean;
+  /** A running server's URL: `x3bridge export` reads through its HTTP API (X3BRIDGE_API_URL). */
+  apiUrl?: string;
+  /** The API key sent to that server (X3BRIDGE_API_KEY); a secret, never shown. */
+  apiKey?: string;
   /** True when LOG_LEVEL was given (the demo keeps its terminal quiet unless it was). */
   logLevelGiven?: boolean;
 }
@@ -131,6 +137,11 @@ const envSchema = z.object({
     (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
     'must be an http:// or https:// URL',
   ),
+  X3BRIDGE_API_URL: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
+    'must be an http:// or https:// URL',
+  ),
+  X3BRIDGE_API_KEY: optionalText,
 });
 
 /**
@@ -164,6 +175,9 @@ export function loadConfig(
     role: e.X3BRIDGE_ROLE,
     demo: e.X3BRIDGE_DEMO,
     publicUrl: e.X3BRIDGE_PUBLIC_URL ?? null,
+    // Present only when set, so a configuration without them reads as before.
+    ...(e.X3BRIDGE_API_URL !== undefined ? { apiUrl: e.X3BRIDGE_API_URL } : {}),
+    ...(e.X3BRIDGE_API_KEY !== undefined ? { apiKey: e.X3BRIDGE_API_KEY } : {}),
     // CI systems set CI to all sorts of values ("true", "1", "woodpecker"): anything but false.
     ci: env.CI !== undefined && env.CI !== '' && !/^(false|0|no)$/i.test(env.CI),
     logLevelGiven: env.LOG_LEVEL !== undefined && env.LOG_LEVEL.trim() !== '',

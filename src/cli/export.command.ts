@@ -5,6 +5,7 @@ import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createConnectionClients, createX3Access } from '../connections/index.js';
 import { createVault } from '../secrets/index.js';
+import type { AppConfig } from '../config.js';
 import type { X3Client } from '../x3/index.js';
 import { EXPORT_FORMATS, formatterFor, type ExportFormat } from './export.format.js';
 import {
@@ -144,6 +145,9 @@ export interface ExportOptions extends Partial<Record<FilterName, string | numbe
   raw?: boolean;
   progress: boolean;
   quiet?: boolean;
+  /** A running server's URL: read through its HTTP API rather than the store. */
+  api?: string;
+  apiKey?: string;
 }
 
 /** The client filters from the flags; a flag the resource cannot filter on is a usage error. */
@@ -262,16 +266,135 @@ function createProgress(stream: Writable, total: number | null): SingleBar {
 
 type Listable = { list(filters: object): AsyncIterable<object> };
 
-async function streamRecords(
+/** The records straight from X3, through the connection's client. */
+function clientRecords(
   client: X3Client,
   resource: string,
   filters: Record<string, unknown>,
   opts: ExportOptions,
+): AsyncIterable<object> {
+  const target = client[EXPORT_RESOURCES[resource]!.client] as unknown as Listable;
+  return target.list({
+    ...filters,
+    pageSize: opts.pageSize,
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+  });
+}
+
+/** The largest page the HTTP API serves. */
+const API_PAGE = 500;
+
+/** The API's query parameters for the filters; the ones it has no parameter for are usage errors. */
+function apiQueryFor(resource: string, filters: Record<string, unknown>): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) {
+    if (resource === 'items' && name === 'withStock') {
+      if (filters.site === undefined) {
+        throw new CliError(
+          '--with-stock without --site is not available with --api: the HTTP API adds stock for one site (--site CODE).',
+          EXIT.usage,
+        );
+      }
+      continue;
+    }
+    if (resource === 'customers' && name === 'country') {
+      throw new CliError(
+        '--country is not available with --api: the HTTP API has no country filter.',
+        EXIT.usage,
+      );
+    }
+    query.set(name, String(value));
+  }
+  return query;
+}
+
+/** One plain line for an answer other than 200, from the API's `{ error: { code, message } }`. */
+async function apiFailure(res: Response, base: string): Promise<CliError> {
+  let code: string | undefined;
+  let message: string | undefined;
+  try {
+    const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.code === 'string') code = body.error.code;
+    if (typeof body.error?.message === 'string') message = body.error.message;
+  } catch {
+    // Not the API's error body: said below by status alone.
+  }
+  if (res.status === 401) {
+    return new CliError(
+      `the x3bridge server at ${base} refused the API key (401): check --api-key or X3BRIDGE_API_KEY.`,
+    );
+  }
+  if (message === undefined) {
+    return new CliError(`the server at ${base} answered HTTP ${res.status}, not as an x3bridge API would.`);
+  }
+  return new CliError(`${message} (${code ?? 'error'}, HTTP ${res.status})`);
+}
+
+function unreachable(err: unknown, base: string): CliError {
+  const code = (err as { cause?: { code?: unknown } }).cause?.code;
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'nothing answers there'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'the host name does not resolve'
+        : ((err as { cause?: Error }).cause?.message ?? (err as Error).message ?? String(err));
+  return new CliError(`cannot reach the x3bridge server at ${base}: ${why}.`, EXIT.failed, err);
+}
+
+/**
+ * The records through a running server's HTTP API, one page in memory at a time: pages of
+ * `limit` records, following `nextCursor` with the same filters until it is null.
+ */
+async function* apiRecords(
+  base: string,
+  apiKey: string,
+  resource: string,
+  query: URLSearchParams,
+  opts: ExportOptions,
+  pageSize: number,
+): AsyncGenerator<object> {
+  const path = `${base}/v1/connections/${encodeURIComponent(opts.connection)}/${resource}`;
+  let cursor: string | null = null;
+  let left = opts.limit ?? Number.POSITIVE_INFINITY;
+  do {
+    const params = new URLSearchParams(query);
+    params.set('limit', String(Math.min(pageSize, left)));
+    if (cursor !== null) params.set('cursor', cursor);
+    if (opts.raw) params.set('include', 'raw');
+    let res: Response;
+    try {
+      res = await fetch(`${path}?${params}`, {
+        headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
+      });
+    } catch (err) {
+      throw unreachable(err, base);
+    }
+    if (res.status !== 200) throw await apiFailure(res, base);
+    let page: { data?: unknown; nextCursor?: unknown };
+    try {
+      page = (await res.json()) as typeof page;
+    } catch (err) {
+      throw new CliError(`the server at ${base} answered with a page that is not JSON.`, EXIT.failed, err);
+    }
+    if (!Array.isArray(page.data)) {
+      throw new CliError(`the server at ${base} answered without a list of records.`);
+    }
+    for (const record of page.data as object[]) {
+      if (left <= 0) return;
+      yield record;
+      left -= 1;
+    }
+    cursor = typeof page.nextCursor === 'string' ? page.nextCursor : null;
+  } while (cursor !== null && left > 0);
+}
+
+async function streamRecords(
+  records: AsyncIterable<object>,
+  resource: string,
+  opts: ExportOptions,
   io: CliStreams,
   interactive: boolean,
 ): Promise<{ count: number; ms: number; label: string }> {
-  const spec = EXPORT_RESOURCES[resource]!;
-  const target = client[spec.client] as unknown as Listable;
   const formatter = formatterFor(opts.format, { raw: opts.raw === true });
   const sink = openSink(opts.out, io);
   // A write that fails later (disk full) surfaces here rather than as an unhandled event.
@@ -287,11 +410,6 @@ async function streamRecords(
   const rate = () => Math.round(count / Math.max(0.001, (performance.now() - started) / 1000));
   bar?.start(total ?? 0, 0, { rate: 0 });
   try {
-    const records = target.list({
-      ...filters,
-      pageSize: opts.pageSize,
-      ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
-    });
     for await (const record of records) {
       if (writeError) throw writeError;
       await writeChunk(sink.stream, formatter.format(record));
@@ -310,35 +428,100 @@ async function streamRecords(
   return { count, ms: performance.now() - started, label: sink.label };
 }
 
-async function exportCommand(resource: string, opts: ExportOptions, io: CliStreams): Promise<void> {
+async function report(
+  result: { count: number; ms: number; label: string },
+  resource: string,
+  opts: ExportOptions,
+  io: CliStreams,
+): Promise<void> {
+  if (opts.quiet) return;
+  const seconds = (result.ms / 1000).toFixed(1);
+  await writeChunk(
+    stderrOf(io),
+    `Exported ${result.count} record(s) of ${resource} as ${opts.format} to ${result.label} in ${seconds} s.\n`,
+  );
+}
+
+/** `export … --api URL`: the same records through a running server, without opening the store. */
+async function exportOverApi(
+  resource: string,
+  opts: ExportOptions,
+  io: CliStreams,
+  config: AppConfig,
+  pageSizeGiven: boolean,
+): Promise<void> {
   const filters = filtersFor(resource, opts);
+  const query = apiQueryFor(resource, filters);
+  const url = (opts.api ?? config.apiUrl)!;
+  if (!/^https?:\/\/[^\s]+$/.test(url)) {
+    throw new CliError(
+      `--api needs the server's http:// or https:// URL, e.g. http://127.0.0.1:3000.`,
+      EXIT.usage,
+    );
+  }
+  const apiKey = opts.apiKey ?? config.apiKey;
+  if (!apiKey) {
+    throw new CliError('--api needs an API key: --api-key KEY or X3BRIDGE_API_KEY.', EXIT.usage);
+  }
+  if (opts.environment !== undefined) {
+    throw new CliError(
+      '--environment does not apply with --api: the API key decides the environment.',
+      EXIT.usage,
+    );
+  }
+  const base = url.replace(/\/+$/, '');
+  const pageSize = pageSizeGiven ? Math.min(opts.pageSize, API_PAGE) : API_PAGE;
+  const result = await streamRecords(
+    apiRecords(base, apiKey, resource, query, opts, pageSize),
+    resource,
+    opts,
+    io,
+    isInteractive(stderrOf(io), config),
+  );
+  await report(result, resource, opts, io);
+}
+
+/** The export command line again, against the running server's HTTP API. */
+function overApi(resource: string, opts: ExportOptions): (url: string) => string {
+  return (url) =>
+    `x3bridge export ${resource} --connection ${opts.connection} --api ${url} --api-key $X3BRIDGE_API_KEY`;
+}
+
+async function exportCommand(
+  resource: string,
+  opts: ExportOptions,
+  io: CliStreams,
+  pageSizeGiven: boolean,
+): Promise<void> {
   const config = configFrom(io);
+  if (opts.api !== undefined || config.apiUrl !== undefined) {
+    return exportOverApi(resource, opts, io, config, pageSizeGiven);
+  }
+  const filters = filtersFor(resource, opts);
   const access = createX3Access(config);
   // The store is needed only to find the connection and open its secret: it is closed before
   // the records flow, so a long export does not hold the embedded database.
   let clients: ReturnType<typeof createConnectionClients> | null = null;
-  const client = await withStore(config, 'x3bridge export', async (store) => {
-    const { connection, environment } = await findConnectionIn(store.db, opts.connection, opts.environment);
-    const vault = await createVault(config);
-    clients = createConnectionClients({ db: store.db, vault, access });
-    return (await clients.get(environment.id, connection.id)).client;
-  });
+  const client = await withStore(
+    config,
+    'x3bridge export',
+    async (store) => {
+      const { connection, environment } = await findConnectionIn(store.db, opts.connection, opts.environment);
+      const vault = await createVault(config);
+      clients = createConnectionClients({ db: store.db, vault, access });
+      return (await clients.get(environment.id, connection.id)).client;
+    },
+    { http: { command: overApi(resource, opts) } },
+  );
   try {
     const result = await streamRecords(
-      client,
+      clientRecords(client, resource, filters, opts),
       resource,
-      filters,
       opts,
       io,
       isInteractive(stderrOf(io), config),
     );
-    if (!opts.quiet) {
-      const seconds = (result.ms / 1000).toFixed(1);
-      await writeChunk(
-        stderrOf(io),
-        `Exported ${result.count} record(s) of ${resource} as ${opts.format} to ${result.label} in ${seconds} s.\n`,
-      );
-    }
+    await report(result, resource, opts, io);
   } finally {
     await (clients as ReturnType<typeof createConnectionClients> | null)?.closeAll();
   }
@@ -359,7 +542,17 @@ export function registerExportCommand(program: Command, io: CliStreams = {}): vo
       'write to this file (written whole or not at all); - or none: standard output',
     )
     .option('--limit <n>', 'stop after n records', wholeNumber(1, Number.MAX_SAFE_INTEGER))
-    .option('--page-size <n>', 'records asked per X3 page', wholeNumber(1, 1000), 100)
+    .option(
+      '--page-size <n>',
+      'records asked per X3 page (with --api: per API page, up to 500)',
+      wholeNumber(1, 1000),
+      100,
+    )
+    .option(
+      '--api <url>',
+      "read through a running server's HTTP API (X3BRIDGE_API_URL), e.g. http://127.0.0.1:3000",
+    )
+    .option('--api-key <key>', 'the API key for --api (X3BRIDGE_API_KEY)')
     .option('--raw', "add X3's untouched record (NDJSON: a raw field; CSV: a raw JSON column)")
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('-q, --quiet', 'no summary line on standard error')
@@ -396,7 +589,10 @@ export function registerExportCommand(program: Command, io: CliStreams = {}): vo
         '  $ x3bridge export items --connection con_2x8… --out items.ndjson',
         '  $ x3bridge export sales-orders -c con_2x8… --from 2026-01-01 --format csv > orders.csv',
         '  $ x3bridge export customers -c con_2x8… --updated-since 2026-03-01T00:00:00Z | jq .code',
+        '  $ x3bridge export items -c con_2x8… --api http://127.0.0.1:3000 --api-key "$X3BRIDGE_API_KEY" > items.ndjson',
       ].join('\n'),
     )
-    .action((resource: string, opts: ExportOptions) => exportCommand(resource, opts, io));
+    .action((resource: string, opts: ExportOptions, command: Command) =>
+      exportCommand(resource, opts, io, command.getOptionValueSource('pageSize') === 'cli'),
+    );
 }

@@ -68,11 +68,13 @@ export function isInteractive(stream: Writable, config: AppConfig): boolean {
   return (stream as Writable & { isTTY?: boolean }).isTTY === true && !ci;
 }
 
-function lockedMessage(
-  err: DataDirLockedError,
-  command: string,
-  http: { method?: 'POST'; path: string } | undefined,
-): string {
+/**
+ * What a running server offers instead of the store: an HTTP call (shown as curl), or the same
+ * command run against its API (`command(url)` gives the command line).
+ */
+export type OverHttp = { method?: 'POST'; path: string } | { command: (url: string) => string };
+
+function lockedMessage(err: DataDirLockedError, command: string, http: OverHttp | undefined): string {
   const url = err.owner.url ?? 'http://127.0.0.1:3000';
   const lines = [
     `\`${command}\` cannot open the embedded database in ${err.dataDir}: another x3bridge process holds it ` +
@@ -82,7 +84,13 @@ function lockedMessage(
     '  - or run every x3bridge process against one Postgres server: set DATABASE_URL=postgres://…',
   ];
   // Only where the running server offers the same thing over HTTP.
-  if (http) {
+  if (http && 'command' in http) {
+    lines[lines.length - 1] += ';';
+    lines.push(
+      "  - or read through the running server's HTTP API (your other options stay as they are):",
+      `      ${http.command(url)}`,
+    );
+  } else if (http) {
     lines[lines.length - 1] += ';';
     const method = http.method ? `-X ${http.method} ` : '';
     lines.push(
@@ -136,7 +144,7 @@ export async function withStore<T>(
   config: AppConfig,
   command: string,
   fn: (store: Store) => Promise<T>,
-  opts: { migrate?: boolean; http?: { method?: 'POST'; path: string } } = {},
+  opts: { migrate?: boolean; http?: OverHttp } = {},
 ): Promise<T> {
   let store: Store;
   try {
