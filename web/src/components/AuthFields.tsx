@@ -109,6 +109,20 @@ export function AuthFields<F extends AuthFormState>({
     <K extends keyof AuthFormState>(k: K) =>
     (e: { target: { value: string } }) =>
       setForm((f) => ({ ...f, [k]: e.target.value }));
+  /** A required secret: label and password input, never filled in by the browser. */
+  const secretField = (k: 'clientSecret' | 'appSecret' | 'basicPassword', name: string, label: string) => (
+    <>
+      <label htmlFor={id(name)}>{label}</label>
+      <input
+        id={id(name)}
+        type="password"
+        value={form[k]}
+        onChange={set(k)}
+        required
+        autoComplete="new-password"
+      />
+    </>
+  );
 
   return (
     <>
@@ -149,15 +163,7 @@ export function AuthFields<F extends AuthFormState>({
 
       {form.authType === 'client_credentials' ? (
         <>
-          <label htmlFor={id('client-secret')}>Client secret</label>
-          <input
-            id={id('client-secret')}
-            type="password"
-            value={form.clientSecret}
-            onChange={set('clientSecret')}
-            required
-            autoComplete="new-password"
-          />
+          {secretField('clientSecret', 'client-secret', 'Client secret')}
           <details className="advanced">
             <summary>Advanced</summary>
             <label htmlFor={id('token-url')}>
@@ -182,15 +188,7 @@ export function AuthFields<F extends AuthFormState>({
 
       {form.authType === 'connected_app' ? (
         <>
-          <label htmlFor={id('app-secret')}>Secret</label>
-          <input
-            id={id('app-secret')}
-            type="password"
-            value={form.appSecret}
-            onChange={set('appSecret')}
-            required
-            autoComplete="new-password"
-          />
+          {secretField('appSecret', 'app-secret', 'Secret')}
           <label htmlFor={id('app-user')}>X3 user</label>
           <input id={id('app-user')} value={form.appUser} onChange={set('appUser')} required />
           <details className="advanced">
@@ -215,15 +213,7 @@ export function AuthFields<F extends AuthFormState>({
         <>
           <label htmlFor={id('basic-user')}>User</label>
           <input id={id('basic-user')} value={form.basicUser} onChange={set('basicUser')} required />
-          <label htmlFor={id('basic-password')}>Password</label>
-          <input
-            id={id('basic-password')}
-            type="password"
-            value={form.basicPassword}
-            onChange={set('basicPassword')}
-            required
-            autoComplete="new-password"
-          />
+          {secretField('basicPassword', 'basic-password', 'Password')}
           {advanced ? (
             <details className="advanced">
               <summary>Advanced</summary>

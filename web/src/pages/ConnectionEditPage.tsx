@@ -8,6 +8,7 @@ import {
   type AuthFormState,
 } from '../components/AuthFields';
 import { CheckSteps } from '../components/CheckSteps';
+import { ConfirmDelete } from '../components/ConfirmDelete';
 import { Badge, ErrorBox, formatTime } from '../components/common';
 import { fixFor, normalizeBaseUrl, normalizeFolder, pendingSteps, stepsFrom, type StepView } from '../checks';
 import { describeError } from '../errors';
@@ -351,26 +352,16 @@ function DeleteSection({ connection: c }: { connection: Connection }) {
       intro="Removes the connection and its stored credentials. Refused while quotes on it still wait for X3."
     >
       <div className="actions">
-        {confirm ? (
-          <>
-            <span className="muted small">Delete {c.name} and its stored credentials?</span>
-            <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>
-              Delete
-            </button>
-            <button type="button" onClick={() => setConfirm(false)}>
-              Cancel
-            </button>
-          </>
-        ) : (
-          <button
-            type="button"
-            className="danger"
-            onClick={() => setConfirm(true)}
-            aria-label={`Delete ${c.name}`}
-          >
-            Delete connection…
-          </button>
-        )}
+        <ConfirmDelete
+          confirming={confirm}
+          onConfirmingChange={setConfirm}
+          question={`Delete ${c.name} and its stored credentials?`}
+          onDelete={() => void remove()}
+          busy={busy}
+          label={`Delete ${c.name}`}
+          triggerText="Delete connection…"
+          triggerClassName="danger"
+        />
       </div>
       <ErrorBox error={error} connectionId={c.id} />
     </Section>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Connection } from '../api';
 import { Badge, Empty, ErrorBox, Spinner, formatTime } from '../components/common';
 import { CheckSteps } from '../components/CheckSteps';
+import { ConfirmDelete } from '../components/ConfirmDelete';
 import { stepsFrom, type StepView } from '../checks';
 import { href } from '../router';
 import { useSession } from '../session';
@@ -120,26 +121,16 @@ function ConnectionRow({ connection: c }: { connection: Connection }) {
           Records
         </a>
         <span className="spacer" />
-        {confirmDelete ? (
-          <>
-            <span className="muted small">Delete this connection and its stored credentials?</span>
-            <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>
-              Delete
-            </button>
-            <button type="button" onClick={() => setConfirmDelete(false)}>
-              Cancel
-            </button>
-          </>
-        ) : (
-          <button
-            type="button"
-            className="link-button danger-link"
-            onClick={() => setConfirmDelete(true)}
-            aria-label={`Delete ${c.name}`}
-          >
-            Delete…
-          </button>
-        )}
+        <ConfirmDelete
+          confirming={confirmDelete}
+          onConfirmingChange={setConfirmDelete}
+          question={'Delete this connection and its stored credentials?'}
+          onDelete={() => void remove()}
+          busy={busy}
+          label={`Delete ${c.name}`}
+          triggerText="Delete…"
+          triggerClassName="link-button danger-link"
+        />
       </div>
       {c.status !== 'active' && c.lastError && !busy ? (
         <div className="last-error">

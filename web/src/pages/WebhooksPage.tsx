@@ -8,6 +8,7 @@ import {
   type WebhookEventType,
 } from '../api';
 import { Badge, Empty, ErrorBox, Spinner, formatTime } from '../components/common';
+import { ConfirmDelete } from '../components/ConfirmDelete';
 import { DataTable, type Column } from '../components/DataTable';
 import { href, navigate } from '../router';
 import { useSession } from '../session';
@@ -289,26 +290,16 @@ function WebhookRow({
           Deliveries
         </a>
         <span className="spacer" />
-        {confirm ? (
-          <>
-            <span className="muted small">Delete this endpoint and its pending deliveries?</span>
-            <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>
-              Delete
-            </button>
-            <button type="button" onClick={() => setConfirm(false)}>
-              Cancel
-            </button>
-          </>
-        ) : (
-          <button
-            type="button"
-            className="link-button danger-link"
-            onClick={() => setConfirm(true)}
-            aria-label={`Delete ${h.url}`}
-          >
-            Delete…
-          </button>
-        )}
+        <ConfirmDelete
+          confirming={confirm}
+          onConfirmingChange={setConfirm}
+          question={'Delete this endpoint and its pending deliveries?'}
+          onDelete={() => void remove()}
+          busy={busy}
+          label={`Delete ${h.url}`}
+          triggerText="Delete…"
+          triggerClassName="link-button danger-link"
+        />
       </div>
       <ErrorBox error={error} />
     </li>
