@@ -216,17 +216,7 @@ export async function renewClaim(
   token: string,
   windowMs: number,
 ): Promise<boolean> {
-  const row = await db
-    .updateTable('idempotency_records')
-    .set({ response: pendingJson(token, windowMs) })
-    .where('environment_id', '=', environmentId)
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .where('status_code', 'is', null)
-    .where(claimToken, '=', token)
-    .returning('key')
-    .executeTakeFirst();
-  return row !== undefined;
+  return updateHeldClaim(db, environmentId, scope, key, token, { response: pendingJson(token, windowMs) });
 }
 
 /**
@@ -241,9 +231,24 @@ export async function storeAnswer(
   token: string,
   answer: StoredAnswer,
 ): Promise<boolean> {
+  return updateHeldClaim(db, environmentId, scope, key, token, {
+    status_code: answer.statusCode,
+    response: JSON.stringify(answer.body),
+  });
+}
+
+/** Updates the record only while `token` still holds its claim; false when it no longer did. */
+async function updateHeldClaim(
+  db: DbExecutor,
+  environmentId: string,
+  scope: string,
+  key: string,
+  token: string,
+  set: { response: string; status_code?: number },
+): Promise<boolean> {
   const row = await db
     .updateTable('idempotency_records')
-    .set({ status_code: answer.statusCode, response: JSON.stringify(answer.body) })
+    .set(set)
     .where('environment_id', '=', environmentId)
     .where('scope', '=', scope)
     .where('key', '=', key)
